@@ -1,0 +1,57 @@
+"""The one place where workspace-scoped rows are looked up by id (DESIGN C8, STYLE habit 4).
+
+Every view, API handler and command that takes an id from outside goes through an `access_*`
+function. A row of another workspace answers exactly like a row that does not exist: Http404, which
+both the web views and the API turn into a 404.
+"""
+
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from followthrough.accounts.models import ApiToken, User, Workspace
+from followthrough.activity.models import FollowUp, Interaction
+from followthrough.people.models import Contact, Organization
+
+
+M = TypeVar("M", bound=Model)
+
+
+def _get(queryset: QuerySet[M], object_id: object) -> M:
+    try:
+        return queryset.get(pk=int(str(object_id)))
+    except (ValueError, queryset.model.DoesNotExist):
+        raise Http404(f"No such {queryset.model._meta.verbose_name}") from None
+
+
+def access_contact(*, workspace: Workspace, contact_id: object) -> Contact:
+    return _get(
+        Contact.objects.filter(workspace=workspace).select_related("organization", "owner"),
+        contact_id,
+    )
+
+
+def access_organization(*, workspace: Workspace, organization_id: object) -> Organization:
+    return _get(Organization.objects.filter(workspace=workspace), organization_id)
+
+
+def access_interaction(*, workspace: Workspace, interaction_id: object) -> Interaction:
+    return _get(
+        Interaction.objects.filter(workspace=workspace).select_related("contact"), interaction_id
+    )
+
+
+def access_followup(*, workspace: Workspace, followup_id: object) -> FollowUp:
+    return _get(
+        FollowUp.objects.filter(workspace=workspace).select_related("contact", "assignee"),
+        followup_id,
+    )
+
+
+def access_user(*, workspace: Workspace, user_id: object) -> User:
+    return _get(User.objects.filter(workspace=workspace, is_active=True), user_id)
+
+
+def access_api_token(*, user: User, token_id: object) -> ApiToken:
+    return _get(ApiToken.objects.filter(user=user), token_id)

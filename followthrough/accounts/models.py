@@ -1,0 +1,98 @@
+"""Workspaces (one per business), their users, API tokens and the rate-limit counters."""
+
+import hashlib
+import secrets
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class Workspace(models.Model):
+    """One business. Every other row belongs to exactly one workspace (the shard key)."""
+
+    name = models.CharField(max_length=200)
+    timezone = models.CharField(max_length=64, default="UTC")
+    # Region used to read phone numbers written without a country code ("(415) 555-0100").
+    default_region = models.CharField(max_length=2, default="US")
+    postal_address = models.TextField(blank=True)
+    # Longest a contact may go untouched, by tier (DESIGN "Cadence"); a contact may override it.
+    cadence_gold_days = models.PositiveIntegerField(default=30)
+    cadence_silver_days = models.PositiveIntegerField(default=60)
+    cadence_bronze_days = models.PositiveIntegerField(default=90)
+    cadence_other_days = models.PositiveIntegerField(default=180)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def cadence_days(self, tier: str) -> int:
+        return {
+            "gold": self.cadence_gold_days,
+            "silver": self.cadence_silver_days,
+            "bronze": self.cadence_bronze_days,
+        }.get(tier, self.cadence_other_days)
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Admin"
+    MEMBER = "member", "Member"
+
+
+class User(AbstractUser):
+    """A person who works in one workspace. Logs in with their email address."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="users")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    email = models.EmailField(unique=True)
+    timezone = models.CharField(max_length=64, blank=True, help_text="Blank: the workspace's.")
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["username"]
+    objects = UserManager()  # type: ignore[misc]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in (Role.OWNER, Role.ADMIN)
+
+    @property
+    def local_timezone(self) -> str:
+        return self.timezone or self.workspace.timezone
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the raw token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="First characters, to tell tokens apart.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def new_raw() -> str:
+        return "ft_" + secrets.token_urlsafe(32)
+
+
+class RateLimit(models.Model):
+    """A fixed-window counter shared by every web process (login throttling, public endpoints)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

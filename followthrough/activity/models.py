@@ -1,0 +1,109 @@
+"""The tracking log (DESIGN C2) and follow-ups (DESIGN C3)."""
+
+from django.conf import settings
+from django.db import models
+
+from followthrough.accounts.models import Workspace
+from followthrough.core.channels import TOUCH_LABELS
+from followthrough.people.models import Contact
+
+TouchChannelChoices = models.TextChoices(
+    "TouchChannelChoices", [(c.name, (c.value, label)) for c, label in TOUCH_LABELS.items()]
+)
+
+
+class Direction(models.TextChoices):
+    OUTBOUND = "out", "We reached out"
+    INBOUND = "in", "They got in touch"
+
+
+class Interaction(models.Model):
+    """One logged touch: when, how, who started it, what was said and what to do next."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="interactions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    occurred_at = models.DateTimeField()
+    channel = models.CharField(max_length=10, choices=TouchChannelChoices.choices)
+    direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.OUTBOUND)
+    summary = models.TextField()
+    needs = models.TextField(blank=True, help_text="Needs discussed")
+    next_approach = models.TextField(blank=True, help_text="Approach for the next reach-out")
+    cost = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            # The contact's timeline, newest first.
+            models.Index(fields=["contact", "-occurred_at"], name="interaction_timeline"),
+            # Workspace-wide reports over a period (spend, touches by channel).
+            models.Index(fields=["workspace", "occurred_at"], name="interaction_by_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} with {self.contact} on {self.occurred_at:%Y-%m-%d}"
+
+
+class Origin(models.TextChoices):
+    MANUAL = "manual", "Manual"
+    PLAYBOOK = "playbook", "Playbook"
+    CADENCE = "cadence", "Keep-in-touch cadence"
+    DATE = "date", "Important date"
+    RHYTHM = "rhythm", "Purchase rhythm"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    SNOOZED = "snoozed", "Snoozed"
+    DONE = "done", "Done"
+    SKIPPED = "skipped", "Skipped"
+
+
+PENDING = (Status.OPEN, Status.SNOOZED)
+
+
+class FollowUp(models.Model):
+    """A planned touch. `due_at` is the slot (UTC) chosen in the contact's time and preferences;
+    the agenda groups by its date in the reader's time zone."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="followups")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_at = models.DateTimeField()
+    purpose = models.CharField(max_length=300)
+    channel = models.CharField(max_length=10, choices=TouchChannelChoices.choices)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MANUAL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    snooze_count = models.PositiveSmallIntegerField(default=0)
+    skip_reason = models.CharField(max_length=300, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    interaction = models.OneToOneField(
+        Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="followup"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [
+            # The agenda for one user: pending follow-ups by due time.
+            models.Index(fields=["workspace", "assignee", "status", "due_at"], name="followup_agenda"),
+            # The team agenda.
+            models.Index(fields=["workspace", "status", "due_at"], name="followup_team_agenda"),
+            # The contact's timeline and "has something open".
+            models.Index(fields=["contact", "status"], name="followup_by_contact"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} ({self.contact}, {self.due_at:%Y-%m-%d})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING

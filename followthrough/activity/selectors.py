@@ -1,0 +1,114 @@
+"""Reads for the agenda and the contact timeline."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from followthrough.accounts.models import User, Workspace
+from followthrough.activity.models import PENDING, FollowUp, Interaction
+from followthrough.people.models import TIER_RANK, Contact
+
+AGENDA_LIMIT = 100  # rows per section; the page says how many more there are
+UPCOMING_DAYS = 7
+
+_tier_rank = Case(
+    *[When(contact__tier=tier, then=Value(rank)) for tier, rank in TIER_RANK.items()],
+    default=Value(len(TIER_RANK)),
+    output_field=IntegerField(),
+)
+
+
+@dataclass
+class AgendaSection:
+    followups: list[FollowUp]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.followups)
+
+
+@dataclass
+class Agenda:
+    day: date
+    timezone: str
+    overdue: AgendaSection
+    today: AgendaSection
+    upcoming: AgendaSection
+    sections: list[tuple[str, str, AgendaSection]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.sections = [
+            ("overdue", "Overdue", self.overdue),
+            ("today", "Today", self.today),
+            ("upcoming", f"Next {UPCOMING_DAYS} days", self.upcoming),
+        ]
+
+
+def followup_pending(*, workspace: Workspace, user: User | None) -> QuerySet[FollowUp]:
+    """Open and snoozed follow-ups of the workspace; only `user`'s when given."""
+    followups = FollowUp.objects.filter(workspace=workspace, status__in=PENDING)
+    if user is not None:
+        followups = followups.filter(assignee=user)
+    return followups
+
+
+def agenda_get(
+    *, workspace: Workspace, user: User | None, now: datetime, tz_name: str,
+    limit: int = AGENDA_LIMIT,
+) -> Agenda:
+    """Overdue, today and the coming week for `user` (None: the whole team), with days counted in
+    `tz_name` (the reader's time zone). Each section is ordered by tier (gold first), then by
+    lateness (the longest waiting first)."""
+    tz = ZoneInfo(tz_name)
+    today = now.astimezone(tz).date()
+    start = datetime.combine(today, time(0), tzinfo=tz)
+    tomorrow = datetime.combine(today + timedelta(days=1), time(0), tzinfo=tz)
+    week_end = datetime.combine(today + timedelta(days=UPCOMING_DAYS + 1), time(0), tzinfo=tz)
+    pending = followup_pending(workspace=workspace, user=user)
+    return Agenda(
+        day=today,
+        timezone=tz_name,
+        overdue=_section(pending.filter(due_at__lt=start), limit),
+        today=_section(pending.filter(due_at__gte=start, due_at__lt=tomorrow), limit),
+        upcoming=_section(pending.filter(due_at__gte=tomorrow, due_at__lt=week_end), limit),
+    )
+
+
+def _section(followups: QuerySet[FollowUp], limit: int) -> AgendaSection:
+    rows = list(
+        followups.select_related("contact__organization", "assignee")
+        .annotate(tier_rank=_tier_rank)
+        .order_by("tier_rank", "due_at", "id")[:limit]
+    )
+    total = len(rows) if len(rows) < limit else followups.count()
+    return AgendaSection(rows, total)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: Literal["interaction", "followup"]
+    at: datetime
+    item: Interaction | FollowUp
+
+
+def contact_timeline(*, contact: Contact, limit: int = 200) -> list[TimelineEntry]:
+    """Interactions and follow-ups of one contact, newest first; pending follow-ups by due time,
+    closed ones by when they were closed."""
+    interactions = contact.interactions.select_related("user").order_by("-occurred_at")[:limit]
+    followups = (
+        contact.followups.select_related("assignee").exclude(status="done").order_by("-due_at")[:limit]
+    )
+    entries = [TimelineEntry("interaction", i.occurred_at, i) for i in interactions]
+    entries += [
+        TimelineEntry("followup", f.completed_at if f.completed_at else f.due_at, f)
+        for f in followups
+    ]
+    return sorted(entries, key=lambda e: e.at, reverse=True)[:limit]
+
+
+def touches_in_last(*, contact: Contact, days: int, now: datetime) -> int:
+    return contact.interactions.filter(occurred_at__gte=now - timedelta(days=days)).count()

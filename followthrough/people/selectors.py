@@ -1,0 +1,123 @@
+"""Reads for contacts: the list with search and filters, duplicates, review buckets, neglect."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+
+from followthrough.accounts.models import User, Workspace
+from followthrough.core.cadence import BUCKET_DAYS, ReviewBucket
+from followthrough.people.models import Contact, ContactEmail, ContactPhone, Stage, Tier
+
+# Review buckets and neglect cover the book we still work; former clients are left alone.
+ACTIVE_STAGES = (Stage.LEAD, Stage.PROSPECT, Stage.CLIENT, Stage.LAPSED)
+
+
+def contact_list(
+    *,
+    workspace: Workspace,
+    query: str = "",
+    stage: str = "",
+    tier: str | None = None,
+    owner: User | None = None,
+    tag: str = "",
+    touched: str = "",
+    flagged: bool = False,
+    now: datetime,
+) -> QuerySet[Contact]:
+    """Contacts matching the search box (name, email, phone, organization, tag) and filters.
+    `touched` is a review bucket value ("0-30", "31-60", "61-90", "90+", "never")."""
+    contacts = Contact.objects.filter(workspace=workspace)
+    for word in query.lower().split():
+        contacts = contacts.filter(search_text__contains=_searchable(word))
+    if stage:
+        contacts = contacts.filter(stage=stage)
+    if tier is not None:
+        contacts = contacts.filter(tier=tier)
+    if owner is not None:
+        contacts = contacts.filter(owner=owner)
+    if tag:
+        contacts = contacts.filter(tags__name=tag.lower())
+    if touched:
+        contacts = contacts.filter(stage__in=ACTIVE_STAGES).filter(
+            _bucket_filter(ReviewBucket(touched), now=now)
+        )
+    if flagged:
+        contacts = contacts.filter(review_flag=True)
+    return contacts.select_related("organization", "owner").order_by("last_name", "first_name", "id")
+
+
+def _searchable(word: str) -> str:
+    """Phone digits typed as "(415) 555" should still find "+1415555…"."""
+    digits = "".join(c for c in word if c.isdigit())
+    if digits and len(digits) >= 3 and not any(c.isalpha() for c in word) and "@" not in word:
+        return digits
+    return word
+
+
+def _bucket_filter(bucket: ReviewBucket, *, now: datetime) -> Q:
+    if bucket is ReviewBucket.NEVER:
+        return Q(last_touched_at__isnull=True)
+    low, high = BUCKET_DAYS[bucket]
+    condition = Q(last_touched_at__lte=now - timedelta(days=low))
+    if high is not None:
+        condition &= Q(last_touched_at__gt=now - timedelta(days=high + 1))
+    return condition
+
+
+def review_bucket_counts(*, workspace: Workspace, now: datetime) -> dict[ReviewBucket, int]:
+    active = Contact.objects.filter(workspace=workspace, stage__in=ACTIVE_STAGES)
+    return {bucket: active.filter(_bucket_filter(bucket, now=now)).count() for bucket in ReviewBucket}
+
+
+def contact_duplicates(
+    *, workspace: Workspace, emails: list[str], phones: list[str], exclude_id: int | None = None
+) -> list[Contact]:
+    """Contacts of the workspace that already have one of these emails or (E.164) phones."""
+    ids = set(
+        ContactEmail.objects.filter(workspace=workspace, email__in=[e.lower() for e in emails])
+        .values_list("contact_id", flat=True)
+    ) | set(
+        ContactPhone.objects.filter(workspace=workspace, number__in=phones)
+        .values_list("contact_id", flat=True)
+    )
+    ids.discard(exclude_id)
+    return list(Contact.objects.filter(pk__in=ids).select_related("organization"))
+
+
+@dataclass(frozen=True)
+class NeglectReport:
+    clients: int
+    neglected: QuerySet[Contact]
+    count: int
+
+    @property
+    def share(self) -> float:
+        return self.count / self.clients if self.clients else 0.0
+
+
+def neglected_report(*, workspace: Workspace, now: datetime) -> NeglectReport:
+    """Clients untouched for longer than their cadence (their own, else their tier's default).
+
+    Cadence is per row, so instead of date arithmetic in SQL (which differs between SQLite and
+    PostgreSQL) the condition is an OR over the few distinct cadences in use; each branch can use
+    the (workspace, stage, last_touched_at) index.
+    """
+    clients = Contact.objects.filter(workspace=workspace, stage=Stage.CLIENT)
+    condition = Q()
+    for tier in Tier:
+        cutoff = now - timedelta(days=workspace.cadence_days(tier.value))
+        condition |= Q(cadence_days__isnull=True, tier=tier.value) & _untouched_since(cutoff)
+    overrides = clients.filter(cadence_days__isnull=False).values_list("cadence_days", flat=True)
+    for days in set(overrides):
+        condition |= Q(cadence_days=days) & _untouched_since(now - timedelta(days=days))
+    neglected = clients.filter(condition).select_related("organization", "owner")
+    return NeglectReport(
+        clients=clients.count(),
+        neglected=neglected.order_by("last_touched_at", "created_at"),
+        count=neglected.count(),
+    )
+
+
+def _untouched_since(cutoff: datetime) -> Q:
+    return Q(last_touched_at__lt=cutoff) | Q(last_touched_at__isnull=True, created_at__lt=cutoff)

@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+from followthrough.api.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("followthrough.web.urls")),
+]
