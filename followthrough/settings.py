@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "followthrough.activity",
     "followthrough.web",
     "followthrough.api",
+    "followthrough.commands",
     "followthrough.demo",
 ]
 

@@ -3,11 +3,19 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from followthrough.accounts.models import User, Workspace
 from followthrough.core.cadence import BUCKET_DAYS, ReviewBucket
-from followthrough.people.models import Contact, ContactEmail, ContactPhone, Stage, Tier
+from followthrough.people.models import (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Organization,
+    Stage,
+    Tag,
+    Tier,
+)
 
 # Review buckets and neglect cover the book we still work; former clients are left alone.
 ACTIVE_STAGES = (Stage.LEAD, Stage.PROSPECT, Stage.CLIENT, Stage.LAPSED)
@@ -121,3 +129,23 @@ def neglected_report(*, workspace: Workspace, now: datetime) -> NeglectReport:
 
 def _untouched_since(cutoff: datetime) -> Q:
     return Q(last_touched_at__lt=cutoff) | Q(last_touched_at__isnull=True, created_at__lt=cutoff)
+
+
+def organization_list(*, workspace: Workspace, query: str = "") -> QuerySet[Organization]:
+    """Organizations of the workspace whose name contains every word of `query`, by name."""
+    organizations = Organization.objects.filter(workspace=workspace)
+    for word in query.split():
+        organizations = organizations.filter(name__icontains=word)
+    return organizations.order_by("name", "id")
+
+
+def organization_contacts(*, organization: Organization) -> QuerySet[Contact]:
+    """The organization's people, the longest untouched first (never touched before anyone)."""
+    return (
+        organization.contacts.select_related("owner")
+        .order_by(F("last_touched_at").asc(nulls_first=True), "last_name", "first_name")
+    )
+
+
+def tag_list(*, workspace: Workspace) -> QuerySet[Tag]:
+    return Tag.objects.filter(workspace=workspace).order_by("name")
