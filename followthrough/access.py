@@ -7,6 +7,7 @@ both the web views and the API turn into a 404.
 
 from typing import TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -14,14 +15,13 @@ from followthrough.accounts.models import ApiToken, User, Workspace
 from followthrough.activity.models import FollowUp, Interaction
 from followthrough.people.models import Contact, Organization
 
-
 M = TypeVar("M", bound=Model)
 
 
 def _get(queryset: QuerySet[M], object_id: object) -> M:
     try:
         return queryset.get(pk=int(str(object_id)))
-    except (ValueError, queryset.model.DoesNotExist):
+    except (ValueError, ObjectDoesNotExist):
         raise Http404(f"No such {queryset.model._meta.verbose_name}") from None
 
 

@@ -24,14 +24,26 @@ def workspace(db: Any) -> Workspace:
 
 @pytest.fixture
 def alice(workspace: Workspace) -> User:
-    return user_create(workspace=workspace, email="alice@spokechain.test", password=PASSWORD,
-                       role=Role.OWNER, first_name="Alice", last_name="Owner")
+    return user_create(
+        workspace=workspace,
+        email="alice@spokechain.test",
+        password=PASSWORD,
+        role=Role.OWNER,
+        first_name="Alice",
+        last_name="Owner",
+    )
 
 
 @pytest.fixture
 def bob(workspace: Workspace) -> User:
-    return user_create(workspace=workspace, email="bob@spokechain.test", password=PASSWORD,
-                       role=Role.MEMBER, first_name="Bob", last_name="Mechanic")
+    return user_create(
+        workspace=workspace,
+        email="bob@spokechain.test",
+        password=PASSWORD,
+        role=Role.MEMBER,
+        first_name="Bob",
+        last_name="Mechanic",
+    )
 
 
 @pytest.fixture
@@ -41,21 +53,36 @@ def other_workspace(db: Any) -> Workspace:
 
 @pytest.fixture
 def charlie(other_workspace: Workspace) -> User:
-    return user_create(workspace=other_workspace, email="charlie@riverside.test",
-                       password=PASSWORD, role=Role.OWNER, first_name="Charlie")
+    return user_create(
+        workspace=other_workspace,
+        email="charlie@riverside.test",
+        password=PASSWORD,
+        role=Role.OWNER,
+        first_name="Charlie",
+    )
 
 
 @pytest.fixture
 def make_contact(workspace: Workspace, alice: User) -> Callable[..., Contact]:
     """make_contact("Dana", "Rider", email=…, phone=…, tags=[…], **fields)."""
 
-    def make(first: str = "Dana", last: str = "Rider", *, email: str = "", phone: str = "",
-             tags: tuple[str, ...] = (), ws: Workspace | None = None, by: User | None = None,
-             **fields: Any) -> Contact:
+    def make(
+        first: str = "Dana",
+        last: str = "Rider",
+        *,
+        email: str = "",
+        phone: str = "",
+        tags: tuple[str, ...] = (),
+        ws: Workspace | None = None,
+        by: User | None = None,
+        **fields: Any,
+    ) -> Contact:
         return contact_create(
-            workspace=ws or workspace, by=by or (alice if ws is None else None),
+            workspace=ws or workspace,
+            by=by or (alice if ws is None else None),
             fields={"first_name": first, "last_name": last, **fields},
-            emails=[email] if email else [], phones=[PhoneInput(phone)] if phone else [],
+            emails=[email] if email else [],
+            phones=[PhoneInput(phone)] if phone else [],
             tags=list(tags),
         )
 
@@ -64,5 +91,12 @@ def make_contact(workspace: Workspace, alice: User) -> Callable[..., Contact]:
 
 @pytest.fixture
 def contact(make_contact: Callable[..., Contact]) -> Contact:
-    return make_contact("Dana", "Rider", email="dana@example.com", phone="+1 415 555 0100",
-                        stage="client", tier="gold", tags=("road cycling",))
+    return make_contact(
+        "Dana",
+        "Rider",
+        email="dana@example.com",
+        phone="+1 415 555 0100",
+        stage="client",
+        tier="gold",
+        tags=("road cycling",),
+    )

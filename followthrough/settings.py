@@ -8,6 +8,7 @@ FOLLOWTHROUGH_EMAIL_URL scales each part out.
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
@@ -100,7 +101,7 @@ TEMPLATES = [
 ]
 
 
-def _databases() -> dict[str, dict[str, object]]:
+def _databases() -> dict[str, Any]:
     url = _env("DATABASE_URL")
     if url:
         return {"default": dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)}
@@ -131,8 +132,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
@@ -167,8 +170,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 def _huey() -> dict[str, object]:
     redis_url = _env("REDIS_URL")
     if redis_url:
-        return {"huey_class": "huey.RedisHuey", "name": "followthrough", "url": redis_url,
-                "immediate": False}
+        return {
+            "huey_class": "huey.RedisHuey",
+            "name": "followthrough",
+            "url": redis_url,
+            "immediate": False,
+        }
     return {
         "huey_class": "huey.SqliteHuey",
         "name": "followthrough",
@@ -183,8 +190,10 @@ HUEY = _huey()
 def _email() -> dict[str, object]:
     url = _env("EMAIL_URL")
     if not url:
-        return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-                "EMAIL_FILE_PATH": str(DATA_DIR / "sent-email")}
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(DATA_DIR / "sent-email"),
+        }
     parts = urlsplit(url)
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -14,5 +14,6 @@ def user_list(*, workspace: Workspace) -> QuerySet[User]:
 
 def api_token_list(*, user: User) -> QuerySet[ApiToken]:
     """The user's tokens, live ones first, newest first."""
-    return ApiToken.objects.filter(user=user).order_by(F("revoked_at").desc(nulls_first=True),
-                                                        "-created_at")
+    return ApiToken.objects.filter(user=user).order_by(
+        F("revoked_at").desc(nulls_first=True), "-created_at"
+    )

@@ -36,8 +36,12 @@ def user_create(
     if User.objects.filter(email=email).exists():
         raise ValidationError({"email": f"A user with the email {email} already exists."})
     user = User(
-        workspace=workspace, email=email, username=email, role=role,
-        first_name=first_name, last_name=last_name,
+        workspace=workspace,
+        email=email,
+        username=email,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
     )
     if password is None:
         user.set_unusable_password()
@@ -53,8 +57,9 @@ def user_create(
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token; returns the row and the raw token, which is shown once and never stored."""
     raw = ApiToken.new_raw()
-    token = ApiToken.objects.create(user=user, name=name or "API token", digest=hash_token(raw),
-                                    prefix=raw[3:11])
+    token = ApiToken.objects.create(
+        user=user, name=name or "API token", digest=hash_token(raw), prefix=raw[3:11]
+    )
     return token, raw
 
 
@@ -78,7 +83,9 @@ def api_token_authenticate(raw: str) -> User | None:
     return token.user
 
 
-def rate_limit_hit(*, key: str, limit: int, window_seconds: int, now: datetime | None = None) -> bool:
+def rate_limit_hit(
+    *, key: str, limit: int, window_seconds: int, now: datetime | None = None
+) -> bool:
     """Count one hit for `key` in a fixed window; True while the count stays within `limit`.
 
     The counter lives in the database so every web process sees the same count. The increment is
@@ -99,7 +106,9 @@ def rate_limit_hit(*, key: str, limit: int, window_seconds: int, now: datetime |
         return row.count + 1 <= limit
 
 
-def rate_limit_peek(*, key: str, limit: int, window_seconds: int, now: datetime | None = None) -> bool:
+def rate_limit_peek(
+    *, key: str, limit: int, window_seconds: int, now: datetime | None = None
+) -> bool:
     """True if `key` may still act (without counting a hit)."""
     now = now or timezone.now()
     row = RateLimit.objects.filter(key=key).first()

@@ -4,12 +4,22 @@ from django.conf import settings
 from django.db import models
 
 from followthrough.accounts.models import Workspace
-from followthrough.core.channels import TOUCH_LABELS
 from followthrough.people.models import Contact
 
-TouchChannelChoices = models.TextChoices(
-    "TouchChannelChoices", [(c.name, (c.value, label)) for c, label in TOUCH_LABELS.items()]
-)
+class TouchChannelChoices(models.TextChoices):
+    """core.channels.TouchChannel as model choices (a test keeps the two in step)."""
+
+    CALL = "call", "Call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+    MEETING = "meeting", "Meeting"
+    LETTER = "letter", "Letter"
+    NOTE = "note", "Handwritten note"
+    CARD = "card", "Card"
+    GIFT = "gift", "Gift"
+    EVENT = "event", "Event"
+    SOCIAL = "social", "Social media"
+    OTHER = "other", "Other"
 
 
 class Direction(models.TextChoices):
@@ -27,7 +37,9 @@ class Interaction(models.Model):
     )
     occurred_at = models.DateTimeField()
     channel = models.CharField(max_length=10, choices=TouchChannelChoices.choices)
-    direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.OUTBOUND)
+    direction = models.CharField(
+        max_length=3, choices=Direction.choices, default=Direction.OUTBOUND
+    )
     summary = models.TextField()
     needs = models.TextField(blank=True, help_text="Needs discussed")
     next_approach = models.TextField(blank=True, help_text="Approach for the next reach-out")
@@ -94,7 +106,9 @@ class FollowUp(models.Model):
         ordering = ["due_at", "id"]
         indexes = [
             # The agenda for one user: pending follow-ups by due time.
-            models.Index(fields=["workspace", "assignee", "status", "due_at"], name="followup_agenda"),
+            models.Index(
+                fields=["workspace", "assignee", "status", "due_at"], name="followup_agenda"
+            ),
             # The team agenda.
             models.Index(fields=["workspace", "status", "due_at"], name="followup_team_agenda"),
             # The contact's timeline and "has something open".

@@ -1,5 +1,6 @@
 """Reads for the agenda and the contact timeline."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal
@@ -23,7 +24,7 @@ _tier_rank = Case(
 
 @dataclass
 class AgendaSection:
-    followups: list[FollowUp]
+    followups: Sequence[FollowUp]
     total: int
 
     @property
@@ -57,7 +58,11 @@ def followup_pending(*, workspace: Workspace, user: User | None) -> QuerySet[Fol
 
 
 def agenda_get(
-    *, workspace: Workspace, user: User | None, now: datetime, tz_name: str,
+    *,
+    workspace: Workspace,
+    user: User | None,
+    now: datetime,
+    tz_name: str,
     limit: int = AGENDA_LIMIT,
 ) -> Agenda:
     """Overdue, today and the coming week for `user` (None: the whole team), with days counted in
@@ -100,7 +105,9 @@ def contact_timeline(*, contact: Contact, limit: int = 200) -> list[TimelineEntr
     closed ones by when they were closed."""
     interactions = contact.interactions.select_related("user").order_by("-occurred_at")[:limit]
     followups = (
-        contact.followups.select_related("assignee").exclude(status="done").order_by("-due_at")[:limit]
+        contact.followups.select_related("assignee")
+        .exclude(status="done")
+        .order_by("-due_at")[:limit]
     )
     entries = [TimelineEntry("interaction", i.occurred_at, i) for i in interactions]
     entries += [
@@ -118,7 +125,8 @@ def completed_followups(*, interactions: list[Interaction]) -> dict[int, FollowU
     """The follow-up each of these interactions completed, by interaction id (one query, so a
     timeline can say "planned as …" without a query per row)."""
     ids = [i.pk for i in interactions]
-    return {f.interaction_id: f for f in FollowUp.objects.filter(interaction_id__in=ids)}
+    followups = FollowUp.objects.filter(interaction_id__in=ids, interaction_id__isnull=False)
+    return {f.interaction_id: f for f in followups if f.interaction_id is not None}
 
 
 def next_pending_due(*, contact_ids: list[int]) -> dict[int, datetime]:
@@ -129,3 +137,36 @@ def next_pending_due(*, contact_ids: list[int]) -> dict[int, datetime]:
         .annotate(due=Min("due_at"))
     )
     return {row["contact_id"]: row["due"] for row in rows}
+
+
+def interaction_list(*, workspace: Workspace, contact: Contact | None = None) -> QuerySet[Interaction]:
+    """Logged touches of the workspace (of one contact when given), newest first."""
+    interactions = Interaction.objects.filter(workspace=workspace)
+    if contact is not None:
+        interactions = interactions.filter(contact=contact)
+    return interactions.select_related("contact").order_by("-occurred_at", "-id")
+
+
+def followup_list(
+    *,
+    workspace: Workspace,
+    statuses: tuple[str, ...] = (),
+    assignee: User | None = None,
+    contact: Contact | None = None,
+    due_from: datetime | None = None,
+    due_before: datetime | None = None,
+) -> QuerySet[FollowUp]:
+    """Follow-ups of the workspace by due time, narrowed by status (any of `statuses`), assignee,
+    contact and a due range [due_from, due_before)."""
+    followups = FollowUp.objects.filter(workspace=workspace)
+    if statuses:
+        followups = followups.filter(status__in=statuses)
+    if assignee is not None:
+        followups = followups.filter(assignee=assignee)
+    if contact is not None:
+        followups = followups.filter(contact=contact)
+    if due_from is not None:
+        followups = followups.filter(due_at__gte=due_from)
+    if due_before is not None:
+        followups = followups.filter(due_at__lt=due_before)
+    return followups.select_related("contact", "assignee").order_by("due_at", "id")

@@ -41,10 +41,12 @@ def _channel_for(contact: Contact, requested: str | None) -> TouchChannel:
     if wanted is not None and chosen is not wanted:
         medium = MEDIUM_OF[wanted]
         label = medium.value.replace("_", " ") if medium else wanted.value
-        raise ValidationError({
-            "channel": f"{contact.name} refuses {label}; try {TOUCH_LABELS[chosen].lower()} "
-            "or leave the channel to their preference."
-        })
+        raise ValidationError(
+            {
+                "channel": f"{contact.name} refuses {label}; try {TOUCH_LABELS[chosen].lower()} "
+                "or leave the channel to their preference."
+            }
+        )
     return chosen
 
 
@@ -116,7 +118,7 @@ def _touch_contact(contact: Contact, *, occurred_at: datetime, direction: str) -
 
 @dataclass(frozen=True)
 class NextFollowUp:
-    """"Log and schedule next": the follow-up to plan together with the logged touch."""
+    """ "Log and schedule next": the follow-up to plan together with the logged touch."""
 
     purpose: str
     due: date | None = None
@@ -146,9 +148,16 @@ def interaction_log(
     if occurred_at > now + timedelta(minutes=5):
         raise ValidationError({"occurred_at": "A touch that is logged cannot be in the future."})
     interaction = Interaction(
-        workspace_id=contact.workspace_id, contact=contact, user=by, occurred_at=occurred_at,
-        channel=channel, direction=direction, summary=summary.strip(), needs=needs.strip(),
-        next_approach=next_approach.strip(), cost=cost,
+        workspace_id=contact.workspace_id,
+        contact=contact,
+        user=by,
+        occurred_at=occurred_at,
+        channel=channel,
+        direction=direction,
+        summary=summary.strip(),
+        needs=needs.strip(),
+        next_approach=next_approach.strip(),
+        cost=cost,
     )
     interaction.full_clean()
     interaction.save()
@@ -156,8 +165,13 @@ def interaction_log(
     followup = None
     if schedule_next is not None:
         followup = followup_create(
-            contact=contact, by=by, purpose=schedule_next.purpose, due=schedule_next.due,
-            channel=schedule_next.channel, assignee=schedule_next.assignee, now=now,
+            contact=contact,
+            by=by,
+            purpose=schedule_next.purpose,
+            due=schedule_next.due,
+            channel=schedule_next.channel,
+            assignee=schedule_next.assignee,
+            now=now,
         )
     return interaction, followup
 
@@ -189,9 +203,17 @@ def followup_complete(
     now = now or timezone.now()
     _claim_pending(followup)
     interaction, _ = interaction_log(
-        contact=followup.contact, by=by, channel=followup.channel,
-        summary=outcome.strip() or followup.purpose, direction=direction, occurred_at=now,
-        needs=needs, next_approach=next_approach, cost=cost, schedule_next=schedule_next, now=now,
+        contact=followup.contact,
+        by=by,
+        channel=followup.channel,
+        summary=outcome.strip() or followup.purpose,
+        direction=direction,
+        occurred_at=now,
+        needs=needs,
+        next_approach=next_approach,
+        cost=cost,
+        schedule_next=schedule_next,
+        now=now,
     )
     followup.status = Status.DONE
     followup.completed_at = now
@@ -200,8 +222,12 @@ def followup_complete(
     return interaction
 
 
-SNOOZE_CHOICES = {"1d": ("Tomorrow", 1), "3d": ("In 3 days", 3), "1w": ("Next week", 7),
-                  "1m": ("In a month", 30)}
+SNOOZE_CHOICES = {
+    "1d": ("Tomorrow", 1),
+    "3d": ("In 3 days", 3),
+    "1w": ("Next week", 7),
+    "1m": ("In a month", 30),
+}
 
 
 @transaction.atomic

@@ -36,9 +36,12 @@ class Tier(models.TextChoices):
 # Sort order for the agenda: gold first, untiered last.
 TIER_RANK = {Tier.GOLD: 0, Tier.SILVER: 1, Tier.BRONZE: 2, Tier.NONE: 3}
 
-PreferenceChoices = models.TextChoices(
-    "PreferenceChoices", [(p.name, (p.value, p.value.capitalize())) for p in Preference]
-)
+class PreferenceChoices(models.TextChoices):
+    """core.channels.Preference as model choices (a test keeps the two in step)."""
+
+    PREFERRED = "preferred", "Preferred"
+    OK = "ok", "OK"
+    REFUSED = "refused", "Refused"
 
 
 class ConsentMethod(models.TextChoices):
@@ -138,7 +141,9 @@ class Contact(Address):
     pref_text = models.CharField(max_length=10, choices=PreferenceChoices.choices, default="ok")
     pref_email = models.CharField(max_length=10, choices=PreferenceChoices.choices, default="ok")
     pref_mail = models.CharField(max_length=10, choices=PreferenceChoices.choices, default="ok")
-    pref_in_person = models.CharField(max_length=10, choices=PreferenceChoices.choices, default="ok")
+    pref_in_person = models.CharField(
+        max_length=10, choices=PreferenceChoices.choices, default="ok"
+    )
     pref_social = models.CharField(max_length=10, choices=PreferenceChoices.choices, default="ok")
     best_days = models.JSONField(default=list, blank=True)
     best_hours_start = models.TimeField(null=True, blank=True)

@@ -52,7 +52,9 @@ def contact_list(
         )
     if flagged:
         contacts = contacts.filter(review_flag=True)
-    return contacts.select_related("organization", "owner").order_by("last_name", "first_name", "id")
+    return contacts.select_related("organization", "owner").order_by(
+        "last_name", "first_name", "id"
+    )
 
 
 def _searchable(word: str) -> str:
@@ -75,7 +77,9 @@ def _bucket_filter(bucket: ReviewBucket, *, now: datetime) -> Q:
 
 def review_bucket_counts(*, workspace: Workspace, now: datetime) -> dict[ReviewBucket, int]:
     active = Contact.objects.filter(workspace=workspace, stage__in=ACTIVE_STAGES)
-    return {bucket: active.filter(_bucket_filter(bucket, now=now)).count() for bucket in ReviewBucket}
+    return {
+        bucket: active.filter(_bucket_filter(bucket, now=now)).count() for bucket in ReviewBucket
+    }
 
 
 def contact_duplicates(
@@ -83,13 +87,16 @@ def contact_duplicates(
 ) -> list[Contact]:
     """Contacts of the workspace that already have one of these emails or (E.164) phones."""
     ids = set(
-        ContactEmail.objects.filter(workspace=workspace, email__in=[e.lower() for e in emails])
-        .values_list("contact_id", flat=True)
+        ContactEmail.objects.filter(
+            workspace=workspace, email__in=[e.lower() for e in emails]
+        ).values_list("contact_id", flat=True)
     ) | set(
-        ContactPhone.objects.filter(workspace=workspace, number__in=phones)
-        .values_list("contact_id", flat=True)
+        ContactPhone.objects.filter(workspace=workspace, number__in=phones).values_list(
+            "contact_id", flat=True
+        )
     )
-    ids.discard(exclude_id)
+    if exclude_id is not None:
+        ids.discard(exclude_id)
     return list(Contact.objects.filter(pk__in=ids).select_related("organization"))
 
 
@@ -116,8 +123,13 @@ def neglected_report(*, workspace: Workspace, now: datetime) -> NeglectReport:
     for tier in Tier:
         cutoff = now - timedelta(days=workspace.cadence_days(tier.value))
         condition |= Q(cadence_days__isnull=True, tier=tier.value) & _untouched_since(cutoff)
-    overrides = clients.filter(cadence_days__isnull=False).values_list("cadence_days", flat=True)
-    for days in set(overrides):
+    overrides = (
+        clients.filter(cadence_days__isnull=False)
+        .values_list("cadence_days", flat=True)
+        .distinct()
+        .order_by()
+    )
+    for days in {d for d in overrides if d is not None}:
         condition |= Q(cadence_days=days) & _untouched_since(now - timedelta(days=days))
     neglected = clients.filter(condition).select_related("organization", "owner")
     return NeglectReport(
@@ -141,9 +153,8 @@ def organization_list(*, workspace: Workspace, query: str = "") -> QuerySet[Orga
 
 def organization_contacts(*, organization: Organization) -> QuerySet[Contact]:
     """The organization's people, the longest untouched first (never touched before anyone)."""
-    return (
-        organization.contacts.select_related("owner")
-        .order_by(F("last_touched_at").asc(nulls_first=True), "last_name", "first_name")
+    return organization.contacts.select_related("owner").order_by(
+        F("last_touched_at").asc(nulls_first=True), "last_name", "first_name"
     )
 
 

@@ -142,8 +142,16 @@ def _refresh_search_text(contact: Contact) -> None:
 CONTACT_FIELDS = frozenset(
     f.name
     for f in Contact._meta.get_fields()
-    if getattr(f, "editable", False) and not f.is_relation and f.name not in {
-        "id", "workspace", "search_text", "last_touched_at", "last_heard_at", "created_at",
+    if getattr(f, "editable", False)
+    and not f.is_relation
+    and f.name
+    not in {
+        "id",
+        "workspace",
+        "search_text",
+        "last_touched_at",
+        "last_heard_at",
+        "created_at",
         "updated_at",
     }
 ) | {"organization", "referred_by", "owner"}
@@ -178,8 +186,10 @@ def _validate_contact(contact: Contact) -> None:
         errors = error.message_dict
     if not (contact.first_name.strip() or contact.last_name.strip()):
         errors.setdefault("first_name", []).append("Give at least a first or a last name.")
-    if contact.best_hours_start and contact.best_hours_end and (
-        contact.best_hours_start >= contact.best_hours_end
+    if (
+        contact.best_hours_start
+        and contact.best_hours_end
+        and (contact.best_hours_start >= contact.best_hours_end)
     ):
         errors.setdefault("best_hours_end", []).append("Must be after the start of best hours.")
     days = contact.best_days
@@ -260,15 +270,17 @@ def _replace_details(
     if phones is not None:
         contact.phones.all().delete()
         ContactPhone.objects.bulk_create(
-            ContactPhone(workspace_id=ws, contact=contact, number=p.number, label=p.label,
-                         is_primary=i == 0)
+            ContactPhone(
+                workspace_id=ws, contact=contact, number=p.number, label=p.label, is_primary=i == 0
+            )
             for i, p in enumerate(phones)
         )
     if dates is not None:
         contact.dates.all().delete()
         ImportantDate.objects.bulk_create(
-            ImportantDate(contact=contact, kind=d.kind, label=d.label, month=d.month, day=d.day,
-                          year=d.year)
+            ImportantDate(
+                contact=contact, kind=d.kind, label=d.label, month=d.month, day=d.day, year=d.year
+            )
             for d in dates
         )
 
@@ -280,8 +292,20 @@ def contact_set_review_flag(*, contact: Contact, flagged: bool) -> Contact:
 
 
 ORGANIZATION_FIELDS = frozenset(
-    {"name", "website", "industry", "phone", "owner", "tier", "notes", "street", "city", "region",
-     "postal_code", "country"}
+    {
+        "name",
+        "website",
+        "industry",
+        "phone",
+        "owner",
+        "tier",
+        "notes",
+        "street",
+        "city",
+        "region",
+        "postal_code",
+        "country",
+    }
 )
 
 
@@ -291,7 +315,10 @@ def _save_organization(organization: Organization, fields: Mapping[str, Any]) ->
         raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
     for name, value in fields.items():
         setattr(organization, name, value)
-    if organization.owner is not None and organization.owner.workspace_id != organization.workspace_id:
+    if (
+        organization.owner is not None
+        and organization.owner.workspace_id != organization.workspace_id
+    ):
         raise ValidationError({"owner": "Not found in this workspace."})
     if organization.phone:
         region = organization.country or organization.workspace.default_region

@@ -5,8 +5,7 @@ from followthrough.conftest import NOW
 
 
 def test_it_allows_up_to_the_limit_in_a_window(db) -> None:
-    hits = [rate_limit_hit(key="login:dana", limit=3, window_seconds=60, now=NOW)
-            for _ in range(4)]
+    hits = [rate_limit_hit(key="login:dana", limit=3, window_seconds=60, now=NOW) for _ in range(4)]
     assert hits == [True, True, True, False]
     assert not rate_limit_peek(key="login:dana", limit=3, window_seconds=60, now=NOW)
     assert rate_limit_peek(key="login:other", limit=3, window_seconds=60, now=NOW)

@@ -7,8 +7,9 @@ from followthrough.conftest import NOW
 
 
 def plan(contact, by, purpose, due_at, assignee=None):
-    followup = followup_create(contact=contact, by=by, purpose=purpose, assignee=assignee,
-                               now=NOW - timedelta(days=30))
+    followup = followup_create(
+        contact=contact, by=by, purpose=purpose, assignee=assignee, now=NOW - timedelta(days=30)
+    )
     FollowUp.objects.filter(pk=followup.pk).update(due_at=due_at)
     return followup
 
@@ -46,7 +47,10 @@ def test_it_orders_by_tier_then_lateness(make_contact, alice) -> None:
     plan(none, alice, "untiered", NOW - timedelta(days=50))
     agenda = agenda_get(workspace=alice.workspace, user=None, now=NOW, tz_name="UTC")
     assert purposes(agenda.overdue) == [
-        "gold, later", "gold, a little late", "bronze, very late", "untiered"
+        "gold, later",
+        "gold, a little late",
+        "bronze, very late",
+        "untiered",
     ]
 
 
@@ -77,12 +81,20 @@ def test_the_section_counts_what_is_not_shown(make_contact, alice) -> None:
 
 
 def test_the_timeline_shows_touches_and_followups_newest_first(contact, alice) -> None:
-    interaction_log(contact=contact, by=alice, channel="call", summary="Old call",
-                    occurred_at=NOW - timedelta(days=10), now=NOW)
+    interaction_log(
+        contact=contact,
+        by=alice,
+        channel="call",
+        summary="Old call",
+        occurred_at=NOW - timedelta(days=10),
+        now=NOW,
+    )
     plan(contact, alice, "Next month", NOW + timedelta(days=30))
     skipped = plan(contact, alice, "Skipped", NOW - timedelta(days=2))
     followup_skip(followup=skipped, by=alice, reason="On holiday", now=NOW - timedelta(days=1))
     entries = contact_timeline(contact=contact)
     assert [(e.kind, getattr(e.item, "purpose", None) or e.item.summary) for e in entries] == [
-        ("followup", "Next month"), ("followup", "Skipped"), ("interaction", "Old call"),
+        ("followup", "Next month"),
+        ("followup", "Skipped"),
+        ("interaction", "Old call"),
     ]

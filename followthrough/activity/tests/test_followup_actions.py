@@ -17,13 +17,15 @@ from followthrough.conftest import NOW
 
 @pytest.fixture
 def followup(contact, alice):
-    return followup_create(contact=contact, by=alice, purpose="Two-week check on the new bike",
-                           channel="call", now=NOW)
+    return followup_create(
+        contact=contact, by=alice, purpose="Two-week check on the new bike", channel="call", now=NOW
+    )
 
 
 def test_completing_creates_the_interaction(followup, alice, contact) -> None:
-    interaction = followup_complete(followup=followup, by=alice, outcome="Loves it; wants a fit",
-                                    now=NOW)
+    interaction = followup_complete(
+        followup=followup, by=alice, outcome="Loves it; wants a fit", now=NOW
+    )
     followup.refresh_from_db()
     contact.refresh_from_db()
     assert followup.status == Status.DONE and followup.interaction == interaction
@@ -37,8 +39,11 @@ def test_completing_without_outcome_logs_the_purpose(followup, alice) -> None:
 
 def test_completing_can_schedule_the_next(followup, alice) -> None:
     interaction = followup_complete(
-        followup=followup, by=alice, outcome="Done",
-        schedule_next=NextFollowUp(purpose="Bike fit", due=date(2026, 12, 1)), now=NOW,
+        followup=followup,
+        by=alice,
+        outcome="Done",
+        schedule_next=NextFollowUp(purpose="Bike fit", due=date(2026, 12, 1)),
+        now=NOW,
     )
     assert interaction.contact.followups.filter(status=Status.OPEN).get().purpose == "Bike fit"
 

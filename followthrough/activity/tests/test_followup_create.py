@@ -26,8 +26,9 @@ def test_it_places_the_touch_in_the_contacts_hours_and_zone(contact, alice) -> N
     contact.timezone = "Europe/London"
     contact.best_days = [5]  # Saturdays
     contact.save()
-    followup = followup_create(contact=contact, by=alice, purpose="Ride invite",
-                               due=date(2026, 11, 24), now=NOW)
+    followup = followup_create(
+        contact=contact, by=alice, purpose="Ride invite", due=date(2026, 11, 24), now=NOW
+    )
     assert followup.due_at == datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 

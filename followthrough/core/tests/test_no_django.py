@@ -16,7 +16,10 @@ def test_it_imports_no_django() -> None:
         + "print(','.join(bad))\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
         cwd=CORE.parents[1],
     )
     assert result.stdout.strip() == "", f"core imported Django: {result.stdout}"

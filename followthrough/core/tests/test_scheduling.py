@@ -56,18 +56,29 @@ NINE_TO_FIVE = (time(9), time(17))
         # After hours on a Friday: Monday morning, weekends skipped.
         (utc(2026, 11, 27, 23, 0), ReachPrefs(timezone=NY), utc(2026, 11, 30, 14, 0)),
         # Their best days: Tuesdays and Thursdays only.
-        (utc(2026, 11, 23, 15, 0), ReachPrefs(timezone=NY, best_days=frozenset({1, 3})),
-         utc(2026, 11, 24, 14, 0)),
+        (
+            utc(2026, 11, 23, 15, 0),
+            ReachPrefs(timezone=NY, best_days=frozenset({1, 3})),
+            utc(2026, 11, 24, 14, 0),
+        ),
         # Best hours in the evening, 18:00–20:00 their time.
-        (utc(2026, 11, 23, 15, 0), ReachPrefs(timezone=NY, best_hours=(time(18), time(20))),
-         utc(2026, 11, 23, 23, 0)),
+        (
+            utc(2026, 11, 23, 15, 0),
+            ReachPrefs(timezone=NY, best_hours=(time(18), time(20))),
+            utc(2026, 11, 23, 23, 0),
+        ),
         # Someone who is happy to hear on Saturdays.
-        (utc(2026, 11, 28, 8, 0), ReachPrefs(timezone=BERLIN, best_days=frozenset({5})),
-         utc(2026, 11, 28, 8, 0)),
+        (
+            utc(2026, 11, 28, 8, 0),
+            ReachPrefs(timezone=BERLIN, best_days=frozenset({5})),
+            utc(2026, 11, 28, 8, 0),
+        ),
         # A holiday is skipped (Thanksgiving 2026 is Thursday 26 November).
-        (utc(2026, 11, 26, 12, 0),
-         ReachPrefs(timezone=NY, holidays=frozenset({date(2026, 11, 26)})),
-         utc(2026, 11, 27, 14, 0)),
+        (
+            utc(2026, 11, 26, 12, 0),
+            ReachPrefs(timezone=NY, holidays=frozenset({date(2026, 11, 26)})),
+            utc(2026, 11, 27, 14, 0),
+        ),
         # Daylight saving: 9:00 New York is 14:00 UTC on Friday 6 March 2026 and 13:00 UTC on
         # Monday 9 March, after clocks went forward on Sunday 8 March.
         (utc(2026, 3, 6, 23, 0), ReachPrefs(timezone=NY), utc(2026, 3, 9, 13, 0)),
@@ -76,9 +87,13 @@ NINE_TO_FIVE = (time(9), time(17))
         (utc(2026, 10, 30, 17, 0), ReachPrefs(timezone=BERLIN), utc(2026, 11, 2, 8, 0)),
         # A wall time skipped by the spring-forward change (02:30 on 29 March 2026 in Berlin)
         # moves forward by the gap to 03:30 CEST = 01:30 UTC, never back before their hours.
-        (utc(2026, 3, 28, 22, 0),
-         ReachPrefs(timezone=BERLIN, best_days=frozenset({6}), best_hours=(time(2, 30), time(4))),
-         utc(2026, 3, 29, 1, 30)),
+        (
+            utc(2026, 3, 28, 22, 0),
+            ReachPrefs(
+                timezone=BERLIN, best_days=frozenset({6}), best_hours=(time(2, 30), time(4))
+            ),
+            utc(2026, 3, 29, 1, 30),
+        ),
     ],
 )
 def test_it_finds_the_next_slot_in_the_contacts_time(after, prefs, expected) -> None:
@@ -98,8 +113,9 @@ def test_it_refuses_naive_datetimes() -> None:
 
 
 def test_it_gives_up_when_no_day_is_acceptable() -> None:
-    every_monday = {date(2026, 11, 23) + (date(2026, 11, 30) - date(2026, 11, 23)) * i
-                    for i in range(60)}
+    every_monday = {
+        date(2026, 11, 23) + (date(2026, 11, 30) - date(2026, 11, 23)) * i for i in range(60)
+    }
     prefs = ReachPrefs(best_days=frozenset({0}), holidays=frozenset(every_monday))
     with pytest.raises(ValueError, match="no acceptable day"):
         next_slot(after=utc(2026, 11, 23, 0, 0), prefs=prefs)

@@ -7,9 +7,16 @@ from followthrough.people.services import DateInput, PhoneInput, contact_create
 
 def test_it_creates_a_contact_with_details(workspace, alice) -> None:
     contact = contact_create(
-        workspace=workspace, by=alice,
-        fields={"first_name": "Dana", "last_name": "Rider", "stage": "client", "tier": "gold",
-                "pref_phone": "refused", "best_days": [1, 3]},
+        workspace=workspace,
+        by=alice,
+        fields={
+            "first_name": "Dana",
+            "last_name": "Rider",
+            "stage": "client",
+            "tier": "gold",
+            "pref_phone": "refused",
+            "best_days": [1, 3],
+        },
         emails=["Dana@Example.com", "dana@example.com", "dana.work@example.org"],
         phones=[PhoneInput("(415) 555-0100", "mobile")],
         tags=["Road cycling", "gravel", "road cycling"],
@@ -26,8 +33,12 @@ def test_it_creates_a_contact_with_details(workspace, alice) -> None:
 
 def test_it_rejects_a_bad_phone_naming_the_field_and_writes_nothing(workspace, alice) -> None:
     with pytest.raises(ValidationError) as error:
-        contact_create(workspace=workspace, by=alice, fields={"first_name": "Eve"},
-                       phones=[PhoneInput("555-12")])
+        contact_create(
+            workspace=workspace,
+            by=alice,
+            fields={"first_name": "Eve"},
+            phones=[PhoneInput("555-12")],
+        )
     assert "phones" in error.value.message_dict
     assert "555-12" in error.value.message_dict["phones"][0]
     assert not Contact.objects.filter(first_name="Eve").exists()
@@ -35,8 +46,12 @@ def test_it_rejects_a_bad_phone_naming_the_field_and_writes_nothing(workspace, a
 
 
 def test_it_reads_local_numbers_in_the_workspace_region(other_workspace) -> None:
-    contact = contact_create(workspace=other_workspace, by=None, fields={"first_name": "Gwen"},
-                             phones=[PhoneInput("020 7946 0018")])
+    contact = contact_create(
+        workspace=other_workspace,
+        by=None,
+        fields={"first_name": "Gwen"},
+        phones=[PhoneInput("020 7946 0018")],
+    )
     assert contact.phones.get().number == "+442079460018"
 
 
@@ -62,8 +77,9 @@ def test_it_rejects_an_organization_of_another_workspace(workspace, alice, other
 
     foreign = organization_create(workspace=other_workspace, fields={"name": "Riverside LLP"})
     with pytest.raises(ValidationError) as error:
-        contact_create(workspace=workspace, by=alice,
-                       fields={"first_name": "Al", "organization": foreign})
+        contact_create(
+            workspace=workspace, by=alice, fields={"first_name": "Al", "organization": foreign}
+        )
     assert "organization" in error.value.message_dict
 
 
@@ -71,6 +87,13 @@ def test_it_rejects_best_hours_that_end_before_they_start(workspace, alice) -> N
     import datetime as dt
 
     with pytest.raises(ValidationError) as error:
-        contact_create(workspace=workspace, by=alice, fields={
-            "first_name": "Al", "best_hours_start": dt.time(17), "best_hours_end": dt.time(9)})
+        contact_create(
+            workspace=workspace,
+            by=alice,
+            fields={
+                "first_name": "Al",
+                "best_hours_start": dt.time(17),
+                "best_hours_end": dt.time(9),
+            },
+        )
     assert "best_hours_end" in error.value.message_dict

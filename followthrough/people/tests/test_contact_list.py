@@ -13,8 +13,9 @@ def test_it_searches_name_email_phone_organization_and_tag(workspace, make_conta
     from followthrough.people.services import organization_create
 
     org = organization_create(workspace=workspace, fields={"name": "Front Range Riders"})
-    make_contact("Dana", "Rider", email="dana@example.com", phone="+1 303 555 0142",
-                 tags=("gravel",))
+    make_contact(
+        "Dana", "Rider", email="dana@example.com", phone="+1 303 555 0142", tags=("gravel",)
+    )
     make_contact("Lee", "Chain", organization=org)
     make_contact("Ola", "Nordmann", email="ola@example.org")
     search = lambda q: names(contact_list(workspace=workspace, query=q, now=NOW))  # noqa: E731
@@ -52,5 +53,9 @@ def test_it_finds_duplicates_by_email_or_phone(workspace, other_workspace, make_
         contact
     ]
     assert contact_duplicates(workspace=workspace, emails=[], phones=["+14155550100"]) == [contact]
-    assert contact_duplicates(workspace=workspace, emails=["dana@example.com"], phones=[],
-                              exclude_id=contact.pk) == []
+    assert (
+        contact_duplicates(
+            workspace=workspace, emails=["dana@example.com"], phones=[], exclude_id=contact.pk
+        )
+        == []
+    )

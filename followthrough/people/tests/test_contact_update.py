@@ -10,8 +10,12 @@ def test_it_keeps_lists_that_are_not_given(contact) -> None:
 
 
 def test_it_replaces_lists_that_are_given(contact) -> None:
-    contact_update(contact=contact, fields={}, phones=[PhoneInput("+44 20 7946 0018", "work")],
-                   tags=["e-bikes"])
+    contact_update(
+        contact=contact,
+        fields={},
+        phones=[PhoneInput("+44 20 7946 0018", "work")],
+        tags=["e-bikes"],
+    )
     assert contact.phones.get().number == "+442079460018"
     assert "e-bikes" in contact.search_text and "road cycling" not in contact.search_text
 
