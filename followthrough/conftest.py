@@ -17,6 +17,16 @@ PASSWORD = "correct horse battery"
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday, 09:00 in New York
 
 
+@pytest.fixture(autouse=True)
+def _huey_immediate() -> Any:
+    """Queued tasks run at once, in the test's process (a real consumer is tested separately)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+
+
 @pytest.fixture
 def workspace(db: Any) -> Workspace:
     return workspace_create(name="Spoke & Chain Cycles", timezone_name="America/New_York")

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "followthrough.accounts",
     "followthrough.people",
     "followthrough.activity",
+    "followthrough.events",
+    "followthrough.playbooks",
     "followthrough.web",
     "followthrough.api",
     "followthrough.commands",
@@ -122,7 +124,9 @@ def _databases() -> dict[str, Any]:
                     "PRAGMA mmap_size=268435456;"
                 ),
             },
-            "TEST": {"NAME": DATA_DIR / "test.sqlite3"} if _env_bool("TEST_SQLITE_FILE") else {},
+            # Tests use a file too, so they run with WAL and IMMEDIATE like production and
+            # concurrency tests see real locking (not shared-cache in-memory table locks).
+            "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
         }
     }
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import date
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -21,10 +22,17 @@ class Workspace(models.Model):
     cadence_silver_days = models.PositiveIntegerField(default=60)
     cadence_bronze_days = models.PositiveIntegerField(default=90)
     cadence_other_days = models.PositiveIntegerField(default=180)
+    # Days the business is closed (ISO dates): business-day offsets and slots skip them.
+    holidays = models.JSONField(default=list, blank=True)
+    # How many days ahead of a birthday or anniversary the engine plans the card.
+    date_lead_days = models.PositiveSmallIntegerField(default=7)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.name
+
+    def holiday_dates(self) -> frozenset[date]:
+        return frozenset(date.fromisoformat(d) for d in self.holidays or ())
 
     def cadence_days(self, tier: str) -> int:
         return {

@@ -101,9 +101,27 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Where a planned touch came from: the event and the playbook step that created it.
+    event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="followups"
+    )
+    run = models.ForeignKey(
+        "playbooks.PlaybookRun", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="followups",
+    )
+    step_index = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at", "id"]
+        constraints = [
+            # No two open follow-ups with the same purpose for one person: a replayed event or a
+            # second worker can never plan the same touch twice.
+            models.UniqueConstraint(
+                fields=["contact", "purpose"],
+                condition=models.Q(status__in=["open", "snoozed"]),
+                name="followup_one_pending_per_purpose",
+            ),
+        ]
         indexes = [
             # The agenda for one user: pending follow-ups by due time.
             models.Index(

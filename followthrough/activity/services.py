@@ -11,10 +11,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from followthrough.accounts.models import User
-from followthrough.activity.models import Direction, FollowUp, Interaction, Origin, Status
+from followthrough.activity.models import PENDING, Direction, FollowUp, Interaction, Origin, Status
 from followthrough.core.channels import MEDIUM_OF, TOUCH_LABELS, TouchChannel
 from followthrough.core.scheduling import ReachPrefs, choose_channel, next_slot
+from followthrough.events.models import Event
 from followthrough.people.models import Contact
+from followthrough.playbooks.models import PlaybookRun
+from followthrough.playbooks.services import runs_stop
 
 
 def reach_prefs(contact: Contact) -> ReachPrefs:
@@ -25,6 +28,7 @@ def reach_prefs(contact: Contact) -> ReachPrefs:
         preferences=contact.preferences(),
         best_days=frozenset(contact.best_days or ()),
         best_hours=(start, end) if start and end else None,
+        holidays=contact.workspace.holiday_dates(),
     )
 
 
@@ -64,6 +68,19 @@ def _check_assignee(contact: Contact, assignee: User | None) -> None:
         raise ValidationError({"assignee": "Not found in this workspace."})
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """Which event and playbook step planned a follow-up."""
+
+    event: Event
+    run: PlaybookRun | None = None
+    step_index: int | None = None
+
+
+def followup_pending_with_purpose(*, contact: Contact, purpose: str) -> bool:
+    return FollowUp.objects.filter(contact=contact, purpose=purpose, status__in=PENDING).exists()
+
+
 @transaction.atomic
 def followup_create(
     *,
@@ -75,6 +92,7 @@ def followup_create(
     assignee: User | None = None,
     origin: str = Origin.MANUAL,
     now: datetime | None = None,
+    provenance: Provenance | None = None,
 ) -> FollowUp:
     """Plan a touch for `due` (a date in the contact's time zone; None means the next slot).
     The moment is the contact's first acceptable slot that day or after; the channel is the
@@ -85,6 +103,10 @@ def followup_create(
     if not purpose:
         raise ValidationError({"purpose": "Say why you are getting in touch."})
     _check_assignee(contact, assignee)
+    if followup_pending_with_purpose(contact=contact, purpose=purpose[:300]):
+        raise ValidationError(
+            {"purpose": f"{contact.name} already has an open follow-up “{purpose[:300]}”."}
+        )
     followup = FollowUp(
         workspace_id=contact.workspace_id,
         contact=contact,
@@ -94,8 +116,11 @@ def followup_create(
         channel=_channel_for(contact, channel),
         origin=origin,
         created_by=by,
+        event=provenance.event if provenance else None,
+        run=provenance.run if provenance else None,
+        step_index=provenance.step_index if provenance else None,
     )
-    followup.full_clean()
+    followup.full_clean(validate_constraints=False)
     followup.save()
     return followup
 
@@ -162,6 +187,8 @@ def interaction_log(
     interaction.full_clean()
     interaction.save()
     _touch_contact(contact, occurred_at=occurred_at, direction=direction)
+    if direction == Direction.INBOUND:
+        runs_stop(contact=contact, reason="replied", before=occurred_at, now=now)
     followup = None
     if schedule_next is not None:
         followup = followup_create(

@@ -23,6 +23,9 @@ class Source(models.TextChoices):
     EVENT = "event", "Event"
     WALK_IN = "walk_in", "Walk-in"
     IMPORT = "import", "Import"
+    API = "api", "API"
+    STRIPE = "stripe", "Stripe"
+    SHOPIFY = "shopify", "Shopify"
     OTHER = "other", "Other"
 
 

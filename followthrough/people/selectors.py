@@ -112,31 +112,40 @@ class NeglectReport:
 
 
 def neglected_report(*, workspace: Workspace, now: datetime) -> NeglectReport:
-    """Clients untouched for longer than their cadence (their own, else their tier's default).
+    """Clients untouched for longer than their cadence (their own, else their tier's default)."""
+    clients = Contact.objects.filter(workspace=workspace, stage=Stage.CLIENT)
+    neglected = contacts_past_cadence(contacts=clients, workspace=workspace, now=now)
+    return NeglectReport(
+        clients=clients.count(),
+        neglected=neglected.select_related("organization", "owner").order_by(
+            "last_touched_at", "created_at"
+        ),
+        count=neglected.count(),
+    )
+
+
+def contacts_past_cadence(
+    *, contacts: QuerySet[Contact], workspace: Workspace, now: datetime
+) -> QuerySet[Contact]:
+    """Those of `contacts` untouched for longer than their cadence.
 
     Cadence is per row, so instead of date arithmetic in SQL (which differs between SQLite and
     PostgreSQL) the condition is an OR over the few distinct cadences in use; each branch can use
     the (workspace, stage, last_touched_at) index.
     """
-    clients = Contact.objects.filter(workspace=workspace, stage=Stage.CLIENT)
     condition = Q()
     for tier in Tier:
         cutoff = now - timedelta(days=workspace.cadence_days(tier.value))
         condition |= Q(cadence_days__isnull=True, tier=tier.value) & _untouched_since(cutoff)
     overrides = (
-        clients.filter(cadence_days__isnull=False)
+        contacts.filter(cadence_days__isnull=False)
         .values_list("cadence_days", flat=True)
         .distinct()
         .order_by()
     )
     for days in {d for d in overrides if d is not None}:
         condition |= Q(cadence_days=days) & _untouched_since(now - timedelta(days=days))
-    neglected = clients.filter(condition).select_related("organization", "owner")
-    return NeglectReport(
-        clients=clients.count(),
-        neglected=neglected.order_by("last_touched_at", "created_at"),
-        count=neglected.count(),
-    )
+    return contacts.filter(condition)
 
 
 def _untouched_since(cutoff: datetime) -> Q:

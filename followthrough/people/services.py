@@ -22,6 +22,7 @@ from followthrough.people.models import (
     Organization,
     Tag,
 )
+from followthrough.playbooks.services import runs_stop
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,9 @@ def contact_update(
     tags: Sequence[str] | None = None,
     dates: Sequence[DateInput] | None = None,
 ) -> Contact:
-    """Change the given fields; a list left as None keeps what the contact has."""
+    """Change the given fields; a list left as None keeps what the contact has. A change of
+    stage stops the playbooks that stop on it."""
+    stage_before = Contact.objects.filter(pk=contact.pk).values_list("stage", flat=True).first()
     _apply_fields(contact, fields)
     _validate_contact(contact)
     clean_emails = None if emails is None else _clean_emails(emails)
@@ -251,6 +254,8 @@ def contact_update(
     if tags is not None:
         _set_tags(contact, tags)
     _refresh_search_text(contact)
+    if stage_before is not None and stage_before != contact.stage:
+        runs_stop(contact=contact, reason="stage_changed")
     return contact
 
 

@@ -1,0 +1,24 @@
+"""Background work: huey only wakes workers; the events table is the truth (processed_at)."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from followthrough.playbooks.engine import engine_tick, event_process
+
+
+@db_task(retries=3, retry_delay=10)
+def events_process_task(event_ids: list[int]) -> int:
+    """Evaluate newly stored events. Safe to run twice: each event is claimed before it is
+    evaluated, and the periodic tick picks up anything a lost task left behind."""
+    return sum(event_process(event_id=i) for i in event_ids)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def engine_tick_task() -> None:
+    engine_tick()
+
+
+def events_enqueue(events: list) -> None:  # type: ignore[type-arg]
+    """after_commit hook for ingestion: queue the new events' evaluation."""
+    if events:
+        events_process_task([e.pk for e in events])
