@@ -58,7 +58,7 @@ def test_it_evaluates_conditions(conditions, facts, data, expected) -> None:
         (date(2026, 11, 23), 0, date(2026, 11, 23)),  # Monday: the same day
         (date(2026, 11, 28), 0, date(2026, 11, 30)),  # Saturday: Monday
         (date(2026, 11, 27), 1, date(2026, 11, 30)),  # Friday + 1: Monday
-        (date(2026, 11, 23), 5, date(2026, 11, 30)),
+        (date(2026, 11, 23), 5, date(2026, 12, 1)),  # a week, plus the holiday
         (date(2026, 11, 25), 1, date(2026, 11, 27)),  # Thanksgiving (a holiday) is skipped
     ],
 )
