@@ -4,5 +4,6 @@ from followthrough.api.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("hooks/", include("followthrough.events.urls")),
     path("", include("followthrough.web.urls")),
 ]

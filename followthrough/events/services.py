@@ -17,7 +17,7 @@ from django.http import Http404
 
 from followthrough.accounts.models import Workspace
 from followthrough.core.event_types import LEAD_CHANNELS, MAX_DATA_BYTES, data_errors
-from followthrough.events.models import Event
+from followthrough.events.models import Event, Integration, LeadForm
 from followthrough.people.models import Contact, ContactEmail, ContactPhone, Source, Stage
 from followthrough.people.services import PhoneInput, contact_create, phone_normalize
 
@@ -209,3 +209,36 @@ def event_record_batch(
     if after_commit is not None:
         transaction.on_commit(lambda: after_commit(new) if new else None)
     return results
+
+
+@transaction.atomic
+def integration_set_secret(*, workspace: Workspace, kind: str, secret: str) -> Integration:
+    """Set a webhook signing secret. The one it replaces stays valid as `previous_secret`, so
+    deliveries signed during the switch are not lost; setting it again retires the old one."""
+    secret = secret.strip()
+    if len(secret) < 8:
+        raise ValidationError({"secret": ["Paste the whole signing secret."]})
+    if Integration.objects.filter(kind=kind, secret=secret).exclude(workspace=workspace).exists():
+        raise ValidationError({"secret": ["This secret is used by another workspace."]})
+    integration = Integration.objects.filter(workspace=workspace, kind=kind).first()
+    if integration is None:
+        return Integration.objects.create(workspace=workspace, kind=kind, secret=secret)
+    if integration.secret != secret:
+        integration.previous_secret, integration.secret = integration.secret, secret
+        integration.save(update_fields=["secret", "previous_secret", "updated_at"])
+    return integration
+
+
+def lead_form_save(
+    *, workspace: Workspace, fields: Mapping[str, Any], form: LeadForm | None = None
+) -> LeadForm:
+    """Create (form None) or change a lead form. The thank-you URL must be http(s)."""
+    form = form or LeadForm(workspace=workspace)
+    for name in ("name", "thank_you_url", "consent_wording", "tags", "enabled"):
+        if name in fields:
+            setattr(form, name, fields[name])
+    if form.thank_you_url and not form.thank_you_url.startswith(("https://", "http://")):
+        raise ValidationError({"thank_you_url": ["Use an http:// or https:// address."]})
+    form.full_clean()
+    form.save()
+    return form

@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
@@ -350,3 +351,36 @@ def organization_update(*, organization: Organization, fields: Mapping[str, Any]
         for contact in organization.contacts.prefetch_related("emails", "phones", "tags"):
             _refresh_search_text(contact)
     return organization
+
+
+@transaction.atomic
+def contact_record_consent(
+    *,
+    contact: Contact,
+    given: bool,
+    at: datetime,
+    method: str,
+    wording: str,
+    tags: Sequence[str] = (),
+) -> Contact:
+    """Record marketing consent with its evidence (when, how, the exact wording shown) when it
+    was given, and add `tags` to the contact's interests. Not ticking the box never withdraws a
+    consent given before."""
+    if given:
+        contact.marketing_consent = True
+        contact.consent_at = at
+        contact.consent_method = method
+        contact.consent_wording = wording
+        contact.save(
+            update_fields=[
+                "marketing_consent",
+                "consent_at",
+                "consent_method",
+                "consent_wording",
+                "updated_at",
+            ]
+        )
+    if tags:
+        _set_tags(contact, [*contact.tags.values_list("name", flat=True), *tags])
+        _refresh_search_text(contact)
+    return contact
