@@ -9,13 +9,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from followthrough.accounts.models import ApiToken, RateLimit, Role, User, Workspace, hash_token
+from followthrough.playbooks.engine import playbooks_install_defaults
 
 
 @transaction.atomic
 def workspace_create(*, name: str, timezone_name: str = "UTC", region: str = "US") -> Workspace:
+    """A new business, with the default playbooks ready (each can be changed or switched off)."""
     workspace = Workspace(name=name, timezone=timezone_name, default_region=region)
     workspace.full_clean()
     workspace.save()
+    playbooks_install_defaults(workspace=workspace)
     return workspace
 
 
