@@ -3,6 +3,8 @@
 Static files come from the package through WhiteNoise (no collectstatic, no separate server).
 """
 
+import subprocess
+import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -53,8 +55,15 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000, help="Default 8000.")
         parser.add_argument("--workers", type=_positive, default=2,
                             help="Web worker processes (default 2, each with 4 threads).")
+        parser.add_argument(
+            "--no-worker", action="store_true",
+            help="Do not start the background worker beside the web server (it is started by "
+            "default with the embedded SQLite queue; with Redis, run `followthrough worker`).",
+        )
 
-    def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, host: str, port: int, workers: int, no_worker: bool, **options: Any
+    ) -> None:
         migrate_if_needed(self.stdout)
         # gunicorn forks its workers from this process: none may inherit our connection.
         connections.close_all()
@@ -63,6 +72,23 @@ class Command(BaseCommand):
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         self._warn_if_host_refused(host)
         url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+        # One machine, embedded queue: events from the API and webhooks and the periodic tick
+        # need a consumer, so a single `serve` is a complete installation.
+        worker = None if no_worker or "url" in settings.HUEY else self._start_worker()
+        try:
+            self._serve(host, port, workers, url)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
+
+    def _start_worker(self) -> subprocess.Popen[bytes]:
+        self.stdout.write("Starting the background worker (stop both with Ctrl+C).")
+        return subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+            [sys.executable, "-m", "followthrough", "worker", "--workers", "1"]
+        )
+
+    def _serve(self, host: str, port: int, workers: int, url: str) -> None:
         WebServer({
             "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
             "workers": workers,
