@@ -1,0 +1,139 @@
+"""The morning journey in a real browser: log in → the agenda shows an overdue follow-up → open
+the contact → log a touch and plan the next in one submit → the timeline shows both.
+
+Runs headless Chromium from the system (never `playwright install`). Screenshots of the agenda
+and the contact page at laptop and phone sizes go to /tmp/ft-shots/ for a person to look at."""
+
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from followthrough.accounts.models import User
+from followthrough.activity.models import FollowUp, Interaction
+from followthrough.activity.services import followup_create, interaction_log
+from followthrough.conftest import PASSWORD
+from followthrough.people.models import Contact
+from followthrough.people.services import PhoneInput, contact_create, organization_create
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made here are still
+# plain synchronous calls, so Django's async guard must not refuse them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Where a person looks at the pages after a run: /tmp/ft-shots unless told otherwise.
+SHOTS = Path(os.environ.get("FOLLOWTHROUGH_SHOTS_DIR", Path(tempfile.gettempdir()) / "ft-shots"))
+LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium"),
+]
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+def _person(alice: User, first: str, last: str, **fields: Any) -> Contact:
+    phone = fields.pop("phone", "")
+    return contact_create(workspace=alice.workspace, by=alice,
+                          fields={"first_name": first, "last_name": last, **fields},
+                          phones=[PhoneInput(phone, "mobile")] if phone else [])
+
+
+def _plan(contact: Contact, by: User, purpose: str, days: float, **kwargs: Any) -> FollowUp:
+    """A follow-up due `days` from now (negative: overdue), at an exact moment."""
+    followup = followup_create(contact=contact, by=by, purpose=purpose, **kwargs)
+    due = timezone.now() + timedelta(days=days)
+    FollowUp.objects.filter(pk=followup.pk).update(due_at=due)
+    return followup
+
+
+@pytest.fixture
+def morning(alice: User, bob: User) -> Contact:
+    """A small but believable morning for alice; returns the overdue contact of the journey."""
+    workspace = alice.workspace
+    velo = organization_create(workspace=workspace, fields={"name": "Velo Club Oakland"})
+    dana = _person(alice, "Dana", "Rider", stage="client", tier="gold", organization=velo,
+                   phone="+1 415 555 0100", pref_email="preferred", title="Team captain")
+    interaction_log(contact=dana, by=alice, channel="meeting", summary="Sold a gravel bike",
+                    occurred_at=timezone.now() - timedelta(days=16))
+    erin = _person(alice, "Erin", "Climb", stage="client", tier="silver", pref_phone="refused")
+    frank = _person(alice, "Frank", "Flat", stage="prospect", tier="bronze")
+    gina = _person(alice, "Gina", "Gravel", stage="lead", influence=True)
+    _plan(dana, alice, "Ask how the new gravel bike rides", -2, channel="call")
+    _plan(erin, alice, "Send the winter maintenance tips", -1)
+    _plan(frank, alice, "Follow up on the e-bike quote", 0.05)
+    _plan(gina, alice, "Invite to the Saturday group ride", 2)
+    _plan(frank, alice, "Check the service booking", 0.1, assignee=bob)
+    return dana
+
+
+def _log_in(page: Any, base: str, user: User) -> None:
+    page.goto(f"{base}/")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_the_morning_journey(live_server: Any, transactional_db: Any, browser: Any,
+                             alice: User, morning: Contact) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport=LAPTOP)
+    _log_in(page, live_server.url, alice)
+
+    overdue = page.locator("#overdue")
+    assert overdue.get_by_text("Ask how the new gravel bike rides").is_visible()
+    page.screenshot(path=str(SHOTS / "agenda-laptop.png"), full_page=True)
+
+    overdue.get_by_role("link", name="Dana Rider").click()
+    page.wait_for_url(f"{live_server.url}/contacts/{morning.pk}/")
+    page.select_option("#log_channel", "call")
+    page.fill("#log_summary", "Loves the bike; wants a fitting before the spring tour")
+    page.fill("#log_next_due", (timezone.localdate() + timedelta(days=10)).isoformat())
+    page.fill("#log_next_purpose", "Book the bike fitting")
+    page.click("form.log-form button[type=submit]")
+
+    timeline = page.locator("#timeline")
+    timeline.get_by_text("Loves the bike; wants a fitting").wait_for()
+    assert timeline.get_by_text("Book the bike fitting").is_visible()
+    assert page.locator("#contact-stats").get_by_text("today").is_visible()
+    assert Interaction.objects.filter(contact=morning, summary__startswith="Loves").exists()
+    assert FollowUp.objects.filter(contact=morning, purpose="Book the bike fitting").exists()
+    page.screenshot(path=str(SHOTS / "contact-laptop.png"), full_page=True)
+
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(SHOTS / "contact-phone.png"), full_page=True)
+    page.goto(f"{live_server.url}/")
+    page.screenshot(path=str(SHOTS / "agenda-phone.png"), full_page=True)
+
+
+def test_the_agenda_keyboard(live_server: Any, transactional_db: Any, browser: Any,
+                             alice: User, morning: Contact) -> None:
+    page = browser.new_page(viewport=LAPTOP)
+    _log_in(page, live_server.url, alice)
+
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.keyboard.type("They asked us to wait")
+    page.keyboard.press("Enter")
+
+    page.get_by_text("Skipped: They asked us to wait").wait_for()
+    page.keyboard.press("?")
+    assert page.locator("#shortcuts").is_visible()

@@ -1,0 +1,123 @@
+"""Small display helpers for the web templates: tier badges, "12 days ago", lateness, phones,
+and the contact's channel preferences in words."""
+
+import calendar
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+
+from followthrough.activity.models import FollowUp
+from followthrough.activity.services import SNOOZE_CHOICES
+from followthrough.core.channels import MEDIUM_OF, TOUCH_LABELS, Medium, Preference, TouchChannel
+from followthrough.people.models import Contact, ImportantDate, Tier
+from followthrough.people.services import phone_display
+
+register = template.Library()
+
+MEDIUM_WORDS = {Medium.PHONE: "calls", Medium.TEXT: "texts", Medium.EMAIL: "email",
+                Medium.MAIL: "mail", Medium.IN_PERSON: "meeting in person",
+                Medium.SOCIAL: "social media"}
+DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+@register.simple_tag
+def tier_badge(tier: str) -> str:
+    if not tier:
+        return ""
+    return format_html('<span class="tier tier-{}">{}</span>', tier, Tier(tier).label)
+
+
+@register.filter
+def ago(moment: datetime | None) -> str:
+    """"today", "yesterday", "12 days ago" or "never", counted in the reader's calendar days."""
+    if moment is None:
+        return "never"
+    days = (timezone.localdate() - timezone.localtime(moment).date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago"
+
+
+def _hours(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{max(minutes, 1)} min" if minutes < 60 else f"{minutes // 60} h"
+
+
+@register.filter
+def lateness(due_at: datetime) -> str:
+    """"2 days late" or "in 3 days" in the reader's calendar days; hours within the same day."""
+    now = timezone.now()
+    days = (timezone.localtime(due_at).date() - timezone.localdate(now)).days
+    if days == 0:
+        return f"{_hours(now - due_at)} late" if due_at <= now else f"in {_hours(due_at - now)}"
+    if days < 0:
+        return "1 day late" if days == -1 else f"{-days} days late"
+    return "tomorrow" if days == 1 else f"in {days} days"
+
+
+@register.filter
+def phone(e164: str) -> str:
+    return phone_display(e164)
+
+
+@register.filter
+def channel_label(value: str) -> str:
+    try:
+        return TOUCH_LABELS[TouchChannel(value)]
+    except ValueError:
+        return value
+
+
+@register.filter
+def channel_hint(followup: FollowUp) -> str:
+    """What the contact would rather have, when the planned touch is not their preferred way."""
+    prefs = followup.contact.preferences()
+    medium = MEDIUM_OF.get(TouchChannel(followup.channel))
+    if medium is not None and prefs[medium] is Preference.REFUSED:
+        return f"refuses {MEDIUM_WORDS[medium]}"
+    preferred = [m for m, p in prefs.items() if p is Preference.PREFERRED]
+    if preferred and medium not in preferred:
+        return "prefers " + " or ".join(MEDIUM_WORDS[m] for m in preferred)
+    return ""
+
+
+@register.filter
+def mediums_with(contact: Contact, preference: str) -> str:
+    """The media the contact marked `preference` ("preferred", "refused"), in words."""
+    wanted = Preference(preference)
+    return ", ".join(MEDIUM_WORDS[m] for m, p in contact.preferences().items() if p is wanted)
+
+
+@register.filter
+def day_names(days: list[int] | None) -> str:
+    return ", ".join(DAY_NAMES[d] for d in sorted(days or []) if 0 <= d <= 6) or "Weekdays"
+
+
+@register.filter
+def percent(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+@register.simple_tag
+def action_form(failed: dict[str, Any] | None, followup: FollowUp, action: str) -> Any:
+    """The form that just failed, when it is this follow-up's `action`; else None (blank)."""
+    if failed and failed.get("id") == followup.pk and failed.get("action") == action:
+        return failed["form"]
+    return None
+
+
+@register.simple_tag
+def snooze_choices() -> list[tuple[str, str]]:
+    return [(key, label) for key, (label, _) in SNOOZE_CHOICES.items()]
+
+
+@register.filter
+def yearly(item: ImportantDate) -> str:
+    """"12 April 1985", or "12 April" when the year is unknown."""
+    text = f"{item.day} {calendar.month_name[item.month]}"
+    return f"{text} {item.year}" if item.year else text

@@ -1,0 +1,57 @@
+"""Fixtures for the web UI tests: time frozen at NOW (Monday 09:00 in New York), a logged-in
+client for alice and for charlie, and a helper to plan a follow-up at an exact moment."""
+
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+
+from followthrough.accounts.models import User
+from followthrough.activity.models import FollowUp
+from followthrough.activity.services import followup_create
+from followthrough.conftest import NOW
+from followthrough.people.models import Contact
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings: Any) -> None:
+    # The real hasher is slow on purpose; these tests are about the pages, not the hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def frozen() -> Iterator[time_machine.Traveller]:
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def alice_client(client: Client, alice: User) -> Client:
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def charlie_client(charlie: User) -> Client:
+    other = Client()
+    other.force_login(charlie)
+    return other
+
+
+@pytest.fixture
+def plan(alice: User) -> Callable[..., FollowUp]:
+    """plan(contact, "purpose", due_at, assignee=…): a follow-up due exactly at `due_at`."""
+
+    def make(contact: Contact, purpose: str, due_at: datetime, **kwargs: Any) -> FollowUp:
+        followup = followup_create(contact=contact, by=alice, purpose=purpose,
+                                   now=NOW - timedelta(days=60), **kwargs)
+        FollowUp.objects.filter(pk=followup.pk).update(due_at=due_at)
+        followup.refresh_from_db()
+        return followup
+
+    return make

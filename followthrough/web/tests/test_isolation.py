@@ -1,0 +1,66 @@
+"""charlie works for another business: every id of alice's workspace answers 404 to him,
+for pages and for actions, and nothing changes."""
+
+from datetime import timedelta
+
+import pytest
+
+from followthrough.activity.models import FollowUp, Interaction, Status
+from followthrough.conftest import NOW
+from followthrough.people.services import organization_create
+
+
+@pytest.fixture
+def alices(contact, plan, workspace):
+    organization = organization_create(workspace=workspace, fields={"name": "Velo Club"})
+    followup = plan(contact, "Call back", NOW - timedelta(days=1))
+    return {"contact": contact.pk, "followup": followup.pk, "organization": organization.pk}
+
+
+PAGES = ["/contacts/{contact}/", "/contacts/{contact}/edit/", "/contacts/{contact}/followups/new/",
+         "/organizations/{organization}/", "/organizations/{organization}/edit/"]
+ACTIONS = [
+    ("/contacts/{contact}/edit/", {"first_name": "Hacked", "stage": "lead"}),
+    ("/contacts/{contact}/log/", {"channel": "call", "direction": "out", "summary": "x"}),
+    ("/contacts/{contact}/followups/new/", {"purpose": "x"}),
+    ("/contacts/{contact}/flag/", {"flagged": "1"}),
+    ("/followups/{followup}/complete/", {}),
+    ("/followups/{followup}/snooze/", {"choice": "1d"}),
+    ("/followups/{followup}/reschedule/", {"due": "2026-12-01"}),
+    ("/followups/{followup}/skip/", {"reason": "x"}),
+    ("/organizations/{organization}/edit/", {"name": "Hacked"}),
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_it_hides_another_workspaces_pages(charlie_client, alices, url) -> None:
+    assert charlie_client.get(url.format(**alices)).status_code == 404
+
+
+@pytest.mark.parametrize(("url", "data"), ACTIONS)
+def test_it_refuses_actions_on_another_workspaces_rows(charlie_client, alices, contact, url,
+                                                       data) -> None:
+    assert charlie_client.post(url.format(**alices), data).status_code == 404
+
+    contact.refresh_from_db()
+    assert contact.first_name == "Dana" and not contact.review_flag
+    assert not Interaction.objects.exists()
+    assert FollowUp.objects.get(pk=alices["followup"]).status == Status.OPEN
+
+
+def test_it_keeps_another_workspace_out_of_lists_and_agenda(charlie_client, alices) -> None:
+    for url in ("/", "/?who=team", "/contacts/", "/organizations/", "/review/", "/neglected/"):
+        body = charlie_client.get(url).content.decode()
+        assert "Dana Rider" not in body and "Velo Club" not in body, url
+
+
+def test_it_refuses_another_workspaces_organization_in_the_contact_form(
+    charlie_client, alices
+) -> None:
+    response = charlie_client.post("/contacts/new/", {
+        "first_name": "Eve", "stage": "lead", "organization": alices["organization"],
+        **{f"pref_{m}": "ok" for m in ("phone", "text", "email", "mail", "in_person", "social")},
+    })
+
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()

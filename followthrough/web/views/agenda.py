@@ -1,0 +1,41 @@
+"""The morning agenda: overdue, today and the next 7 days, for me, a colleague or the team."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from followthrough.access import access_user
+from followthrough.accounts.models import User
+from followthrough.accounts.selectors import user_list
+from followthrough.activity.selectors import agenda_get
+from followthrough.people.selectors import neglected_report
+from followthrough.web.views.common import MemberRequest, member_view
+
+
+def _subject(request: MemberRequest) -> tuple[str, User | None]:
+    """Whose agenda: ("me", me), ("team", None) or (their id, a colleague)."""
+    who = request.GET.get("who", "me")
+    if who == "team":
+        return who, None
+    if who in ("me", "", str(request.user.pk)):
+        return "me", request.user
+    return who, access_user(workspace=request.user.workspace, user_id=who)
+
+
+@member_view
+@require_GET
+def agenda(request: MemberRequest) -> HttpResponse:
+    workspace, now = request.user.workspace, timezone.now()
+    who, subject = _subject(request)
+    context = {
+        "agenda": agenda_get(workspace=workspace, user=subject, now=now,
+                             tz_name=request.user.local_timezone),
+        "who": who,
+        "subject": subject,
+        "members": user_list(workspace=workspace),
+        "show_assignee": who != "me",
+        "neglected_count": neglected_report(workspace=workspace, now=now).count,
+        "next_url": request.get_full_path(),
+    }
+    return render(request, "web/pages/agenda.html", context)
