@@ -4,6 +4,7 @@ Every unit of work claims its row first (a conditional UPDATE on `processed_at`)
 workers, ticks and replays can run at once and each event is evaluated exactly once.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -167,6 +168,7 @@ def _enroll(playbook: Playbook, ctx: _Context, now: datetime) -> None:
     ]
     if not planned:
         return
+    held_out = in_holdout(playbook, ctx.contact)
     try:
         with transaction.atomic():
             run = PlaybookRun.objects.create(
@@ -176,12 +178,24 @@ def _enroll(playbook: Playbook, ctx: _Context, now: datetime) -> None:
                 event=ctx.event,
                 stage_at_start=ctx.contact.stage,
                 started_at=now,
+                held_out=held_out,
             )
     except IntegrityError:
         return  # this event already enrolled the contact in this playbook
+    if held_out:
+        return
     origin = ORIGIN_BY_TRIGGER.get(playbook.trigger, Origin.PLAYBOOK)
     for index, step, day in planned:
         _plan_step(run, index, step, day, ctx, origin, now)
+
+
+def in_holdout(playbook: Playbook, contact: Contact) -> bool:
+    """Whether the contact is in the playbook's control group. A hash of the pair rather than a
+    coin toss, so a person stays on the same side every time the playbook triggers for them."""
+    if playbook.holdout_percent <= 0:
+        return False
+    digest = hashlib.sha256(f"holdout:{playbook.pk}:{contact.pk}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 10_000 < playbook.holdout_percent * 100
 
 
 def _plan_step(

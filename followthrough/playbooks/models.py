@@ -26,6 +26,11 @@ class Playbook(models.Model):
     max_runs_per_contact = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Re-entry limit; blank for no limit."
     )
+    holdout_percent = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Share of the people it triggers for that it holds out (recorded, never "
+        "contacted by it), to measure whether following up works.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -60,6 +65,8 @@ class PlaybookRun(models.Model):
     started_at = models.DateTimeField()
     stopped_at = models.DateTimeField(null=True, blank=True)
     stop_reason = models.CharField(max_length=100, blank=True)
+    # In the playbook's control group: recorded, and no follow-up planned.
+    held_out = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

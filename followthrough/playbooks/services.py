@@ -23,6 +23,7 @@ from followthrough.core.playbooks import (
 from followthrough.people.models import Contact
 from followthrough.playbooks.models import Playbook, PlaybookRun, RunStatus
 
+MAX_HOLDOUT_PERCENT = 50
 EXPORT_FIELDS = (
     "key",
     "name",
@@ -33,6 +34,7 @@ EXPORT_FIELDS = (
     "steps",
     "stop_conditions",
     "max_runs_per_contact",
+    "holdout_percent",
 )
 EXPORT_FORMAT = "followthrough-playbooks/1"
 
@@ -49,6 +51,13 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     limit = data.get("max_runs_per_contact")
     if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
         errors["max_runs_per_contact"] = "A whole number of at least 1, or empty for no limit."
+    holdout = data.get("holdout_percent", 0)
+    if (
+        not isinstance(holdout, int)
+        or isinstance(holdout, bool)
+        or not (0 <= holdout <= MAX_HOLDOUT_PERCENT)
+    ):
+        errors["holdout_percent"] = f"A whole number from 0 to {MAX_HOLDOUT_PERCENT}."
     for check in (
         lambda: parse_steps(data.get("steps")),
         lambda: validate_conditions(data.get("conditions")),

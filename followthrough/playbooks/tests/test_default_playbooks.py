@@ -203,3 +203,21 @@ def test_a_stage_change_stops_playbooks_that_stop_on_it(workspace, happen, conta
     happen("info.requested", contact)
     contact_update(contact=contact, fields={"stage": "lapsed"})
     assert pending(contact) == []
+
+
+def test_a_held_out_share_is_recorded_and_never_contacted(workspace, happen, make_contact):
+    from followthrough.playbooks.models import Playbook, PlaybookRun
+
+    Playbook.objects.filter(key="service-interaction").update(holdout_percent=50)
+    people = [make_contact("P", str(i)) for i in range(40)]
+    for person in people:
+        happen("service.interaction", person)
+    runs = PlaybookRun.objects.filter(playbook__key="service-interaction")
+    held = {r.contact_id for r in runs if r.held_out}
+    assert runs.count() == 40 and 8 <= len(held) <= 32
+    for person in people:
+        assert len(pending(person)) == (0 if person.pk in held else 1)
+    # The same person stays on the same side next time.
+    happen("service.interaction", people[0])
+    again = runs.filter(contact=people[0]).order_by("-id").first()
+    assert again.held_out == (people[0].pk in held)
