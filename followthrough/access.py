@@ -13,7 +13,9 @@ from django.http import Http404
 
 from followthrough.accounts.models import ApiToken, User, Workspace
 from followthrough.activity.models import FollowUp, Interaction
+from followthrough.events.models import LeadForm
 from followthrough.people.models import Contact, Organization
+from followthrough.playbooks.models import Playbook
 
 M = TypeVar("M", bound=Model)
 
@@ -55,3 +57,11 @@ def access_user(*, workspace: Workspace, user_id: object) -> User:
 
 def access_api_token(*, user: User, token_id: object) -> ApiToken:
     return _get(ApiToken.objects.filter(user=user), token_id)
+
+
+def access_playbook(*, workspace: Workspace, playbook_id: object) -> Playbook:
+    return _get(Playbook.objects.filter(workspace=workspace), playbook_id)
+
+
+def access_lead_form(*, workspace: Workspace, lead_form_id: object) -> LeadForm:
+    return _get(LeadForm.objects.filter(workspace=workspace), lead_form_id)

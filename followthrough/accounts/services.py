@@ -1,6 +1,8 @@
 """Writes for workspaces, users, API tokens and rate limits."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import available_timezones
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -122,3 +124,63 @@ def rate_limit_peek(
 
 def rate_limit_clear(*, key: str) -> None:
     RateLimit.objects.filter(key=key).delete()
+
+
+WORKSPACE_FIELDS = (
+    "name", "timezone", "holidays", "date_lead_days",
+    "cadence_gold_days", "cadence_silver_days", "cadence_bronze_days", "cadence_other_days",
+)
+# (lowest, highest) for the numeric settings: a cadence longer than ten years is a typo.
+_WORKSPACE_LIMITS = {
+    "date_lead_days": (1, 90),
+    **{f"cadence_{tier}_days": (1, 3650) for tier in ("gold", "silver", "bronze", "other")},
+}
+
+
+def _holidays(raw: object) -> tuple[list[str], str | None]:
+    """ISO dates, sorted and without repeats; or the first entry that is not one."""
+    days: set[date] = set()
+    for item in raw if isinstance(raw, list | tuple) else [raw]:
+        if isinstance(item, date):
+            days.add(item)
+            continue
+        try:
+            days.add(date.fromisoformat(str(item).strip()))
+        except ValueError:
+            return [], f"“{item}” is not a date: write it as YYYY-MM-DD."
+    return [d.isoformat() for d in sorted(days)], None
+
+
+def _workspace_errors(fields: dict[str, Any]) -> dict[str, str]:
+    errors = {name: "Not a workspace setting." for name in fields if name not in WORKSPACE_FIELDS}
+    if "name" in fields and not str(fields["name"] or "").strip():
+        errors["name"] = "Give the business a name."
+    elif len(str(fields.get("name", ""))) > 200:
+        errors["name"] = "At most 200 characters."
+    if "timezone" in fields and fields["timezone"] not in available_timezones():
+        errors["timezone"] = f"Unknown time zone “{fields['timezone']}”; e.g. America/New_York."
+    for name, (low, high) in _WORKSPACE_LIMITS.items():
+        value = fields.get(name, low)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            errors[name] = f"A whole number from {low} to {high}."
+    return errors
+
+
+@transaction.atomic
+def workspace_update(*, workspace: Workspace, fields: dict[str, Any]) -> Workspace:
+    """Change the business's settings (any of WORKSPACE_FIELDS). Holidays are ISO dates.
+    Raises ValidationError naming each bad field; nothing is saved then."""
+    errors = _workspace_errors(fields)
+    cleaned = dict(fields)
+    if "holidays" in fields:
+        cleaned["holidays"], problem = _holidays(fields["holidays"])
+        if problem:
+            errors["holidays"] = problem
+    if errors:
+        raise ValidationError({name: [message] for name, message in errors.items()})
+    if "name" in cleaned:
+        cleaned["name"] = str(cleaned["name"]).strip()
+    for name, value in cleaned.items():
+        setattr(workspace, name, value)
+    workspace.save(update_fields=list(cleaned))
+    return workspace

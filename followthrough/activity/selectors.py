@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Min, QuerySet, Value, When
 
 from followthrough.accounts.models import User, Workspace
 from followthrough.activity.models import PENDING, FollowUp, Interaction
+from followthrough.events.models import Event
 from followthrough.people.models import TIER_RANK, Contact
 
 AGENDA_LIMIT = 100  # rows per section; the page says how many more there are
@@ -85,7 +86,8 @@ def agenda_get(
 
 def _section(followups: QuerySet[FollowUp], limit: int) -> AgendaSection:
     rows = list(
-        followups.select_related("contact__organization", "assignee")
+        # run__playbook and event: each row says which playbook step planned it.
+        followups.select_related("contact__organization", "assignee", "run__playbook", "event")
         .annotate(tier_rank=_tier_rank)
         .order_by("tier_rank", "due_at", "id")[:limit]
     )
@@ -139,7 +141,9 @@ def next_pending_due(*, contact_ids: list[int]) -> dict[int, datetime]:
     return {row["contact_id"]: row["due"] for row in rows}
 
 
-def interaction_list(*, workspace: Workspace, contact: Contact | None = None) -> QuerySet[Interaction]:
+def interaction_list(
+    *, workspace: Workspace, contact: Contact | None = None
+) -> QuerySet[Interaction]:
     """Logged touches of the workspace (of one contact when given), newest first."""
     interactions = Interaction.objects.filter(workspace=workspace)
     if contact is not None:
@@ -170,3 +174,34 @@ def followup_list(
     if due_before is not None:
         followups = followups.filter(due_at__lt=due_before)
     return followups.select_related("contact", "assignee").order_by("due_at", "id")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a contact's whole timeline (DESIGN C2): a touch, an event or a follow-up."""
+
+    kind: Literal["interaction", "followup", "event"]
+    at: datetime
+    item: Interaction | FollowUp | Event
+
+
+def contact_history(*, contact: Contact, limit: int = 200) -> list[HistoryEntry]:
+    """Like contact_timeline, with the contact's events (purchases, payments, clicks…) merged in
+    by when they happened. Follow-ups come with the playbook run and event that planned them."""
+    interactions = contact.interactions.select_related("user").order_by("-occurred_at")[:limit]
+    entries = [HistoryEntry("interaction", i.occurred_at, i) for i in interactions]
+    followups = (
+        contact.followups.select_related("assignee", "run__playbook", "event")
+        .exclude(status="done")
+        .order_by("-due_at")[:limit]
+    )
+    entries += [HistoryEntry("followup", f.completed_at or f.due_at, f) for f in followups]
+    events = Event.objects.filter(contact=contact).order_by("-occurred_at", "-id")[:limit]
+    entries += [HistoryEntry("event", e.occurred_at, e) for e in events]
+    return sorted(entries, key=lambda e: e.at, reverse=True)[:limit]
+
+
+def followups_planned_by(*, event: Event) -> list[FollowUp]:
+    """The follow-ups an event planned (through its playbooks), by due time."""
+    followups = FollowUp.objects.filter(event=event).select_related("run__playbook")
+    return list(followups.order_by("due_at", "id"))

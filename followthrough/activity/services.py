@@ -224,15 +224,17 @@ def followup_complete(
     cost: Decimal | None = None,
     schedule_next: NextFollowUp | None = None,
     now: datetime | None = None,
+    channel: str | None = None,
 ) -> Interaction:
     """Mark the follow-up done and log the touch it was (its summary is the outcome, else the
-    purpose). Returns the interaction."""
+    purpose), on `channel` when the touch was made another way than planned. Returns the
+    interaction."""
     now = now or timezone.now()
     _claim_pending(followup)
     interaction, _ = interaction_log(
         contact=followup.contact,
         by=by,
-        channel=followup.channel,
+        channel=channel or followup.channel,
         summary=outcome.strip() or followup.purpose,
         direction=direction,
         occurred_at=now,

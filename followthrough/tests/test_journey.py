@@ -137,3 +137,60 @@ def test_the_agenda_keyboard(live_server: Any, transactional_db: Any, browser: A
     page.get_by_text("Skipped: They asked us to wait").wait_for()
     page.keyboard.press("?")
     assert page.locator("#shortcuts").is_visible()
+
+
+def test_recording_a_purchase_plans_the_note_and_the_call(
+    live_server: Any, transactional_db: Any, browser: Any, alice: User, morning: Contact
+) -> None:
+    """From the contact page: record a purchase → the message lists the thank-you note in a
+    week and the call in two, and the timeline shows them with the playbook that planned them.
+    Screenshots of the record panel, the playbook editor and the settings at both sizes."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport=LAPTOP)
+    _log_in(page, live_server.url, alice)
+    erin = Contact.objects.get(first_name="Erin")  # refuses calls: the call goes another way
+    page.goto(f"{live_server.url}/contacts/{erin.pk}/")
+
+    page.get_by_text("Purchase", exact=True).click()
+    page.fill("#id_purchase-amount", "1899")
+    page.fill("#id_purchase-items", "gravel bike")
+    _shot(page, "record-laptop")
+    page.get_by_role("button", name="Record the purchase").click()
+
+    message = page.locator("#contact-activity .message")
+    message.wait_for()
+    assert "Recorded a purchase — planned: handwritten note on" in message.inner_text()
+    timeline = page.locator("#timeline")
+    assert timeline.get_by_text("Purchase — $1,899 — gravel bike").is_visible()
+    assert timeline.get_by_text("First purchase · step 2 · from the purchase on").is_visible()
+    second = FollowUp.objects.get(contact=erin, step_index=1)
+    assert second.channel != "call" and second.purpose.startswith("Call Erin")
+    page.set_viewport_size(PHONE)
+    page.get_by_text("Invoice", exact=True).click()
+    _shot(page, "record-phone")
+
+    playbook_id = second.run.playbook_id if second.run else 0
+    page.goto(f"{live_server.url}/playbooks/{playbook_id}/")
+    rows = page.locator("#steps-rows .step-row")
+    before = rows.count()
+    page.get_by_role("button", name="+ Add a step").click()
+    assert rows.count() == before + 1
+    assert page.input_value("#id_steps-TOTAL_FORMS") == str(before + 1)
+    page.locator("[data-merge='{{ first_name }}']").click()
+    assert page.input_value(f"#id_steps-{before}-purpose") == "{{ first_name }} "
+
+    for name, path in (("playbook", f"/playbooks/{playbook_id}/"), ("settings", "/settings/")):
+        page.goto(live_server.url + path)
+        for size, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
+            page.set_viewport_size(viewport)
+            _shot(page, f"{name}-{size}")
+    page.goto(f"{live_server.url}/playbooks/")
+    _shot(page, "playbooks-phone")
+    page.set_viewport_size(LAPTOP)
+    _shot(page, "playbooks-laptop")
+
+
+def _shot(page: Any, name: str) -> None:
+    # From the top: a page scrolled while filling a form would draw the sticky bar mid-page.
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

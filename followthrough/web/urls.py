@@ -9,7 +9,10 @@ from followthrough.web.views import (
     contacts,
     followups,
     organizations,
+    playbooks,
+    record,
     reports,
+    settings,
 )
 
 app_name = "web"
@@ -28,6 +31,7 @@ urlpatterns = [
     path("contacts/<int:contact_id>/followups/new/", contact_page.followup_new,
          name="followup_new"),
     path("contacts/<int:contact_id>/flag/", contact_page.contact_flag, name="contact_flag"),
+    path("contacts/<int:contact_id>/record/<slug:kind>/", record.record, name="contact_record"),
     path("followups/<int:followup_id>/complete/", followups.complete, name="followup_complete"),
     path("followups/<int:followup_id>/snooze/", followups.snooze, name="followup_snooze"),
     path("followups/<int:followup_id>/reschedule/", followups.reschedule,
@@ -41,4 +45,16 @@ urlpatterns = [
          name="organization_edit"),
     path("review/", reports.review, name="review"),
     path("neglected/", reports.neglected, name="neglected"),
+    path("playbooks/", playbooks.playbooks, name="playbooks"),
+    path("playbooks/new/", playbooks.playbook_new, name="playbook_new"),
+    path("playbooks/export/", playbooks.playbooks_download, name="playbooks_export"),
+    path("playbooks/import/", playbooks.playbooks_upload, name="playbooks_import"),
+    path("playbooks/<int:playbook_id>/", playbooks.playbook_page, name="playbook"),
+    path("playbooks/<int:playbook_id>/enabled/", playbooks.playbook_enabled,
+         name="playbook_enabled"),
+    path("settings/", settings.workspace_settings, name="settings"),
+    path("settings/integrations/<slug:kind>/", settings.integration_secret,
+         name="integration_secret"),
+    path("settings/forms/new/", settings.lead_form_new, name="lead_form_new"),
+    path("settings/forms/<int:lead_form_id>/", settings.lead_form_edit, name="lead_form"),
 ]

@@ -33,6 +33,13 @@ def test_completing_creates_the_interaction(followup, alice, contact) -> None:
     assert contact.last_touched_at == NOW
 
 
+def test_completing_logs_the_channel_actually_used(followup, alice) -> None:
+    interaction = followup_complete(followup=followup, by=alice, channel="email", now=NOW)
+    followup.refresh_from_db()
+    assert interaction.channel == "email" and followup.status == Status.DONE
+    assert followup.channel == "call"  # what was planned stays on the follow-up
+
+
 def test_completing_without_outcome_logs_the_purpose(followup, alice) -> None:
     assert followup_complete(followup=followup, by=alice, now=NOW).summary == followup.purpose
 

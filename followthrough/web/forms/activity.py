@@ -1,14 +1,17 @@
 """Forms for the tracking log and follow-up actions. They only parse what a person typed; the
 rules (refused channels, best hours, a reason to skip) live in activity.services."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from followthrough.accounts.models import User
-from followthrough.activity.models import Direction, TouchChannelChoices
+from followthrough.activity.models import Direction, FollowUp, TouchChannelChoices
 from followthrough.activity.services import SNOOZE_CHOICES, NextFollowUp
 
 THEIR_PREFERRED = [("", "Their preferred")]
@@ -23,6 +26,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _followup_label(followup: FollowUp) -> str:
+    """"Call · Ask how the bike rides · due Mon 23 Nov" (in the reader's time zone)."""
+    due = date_format(timezone.localtime(followup.due_at), "D j M")
+    purpose = followup.purpose if len(followup.purpose) <= 70 else followup.purpose[:69] + "…"
+    return f"{followup.get_channel_display()} · {purpose} · due {due}"
 
 
 class ScheduleNextMixin(forms.Form):
@@ -66,10 +76,26 @@ class LogTouchForm(ScheduleNextMixin):
     cost = forms.DecimalField(required=False, min_value=Decimal(0), max_digits=10,
                               decimal_places=2, label="Cost")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    completes = forms.ChoiceField(
+        required=False, label="This completes",
+        help_text="The planned follow-up this touch was; it leaves the agenda.",
+    )
+
+    def __init__(self, *args: Any, pending: Sequence[FollowUp] = (), **kwargs: Any) -> None:
         # Its own ids: the page also holds the follow-up form, which has a "channel" too.
         kwargs.setdefault("auto_id", "log_%s")
         super().__init__(*args, **kwargs)
+        self.fields["completes"].choices = [  # type: ignore[attr-defined]
+            ("", "Nothing planned"), *[(str(f.pk), _followup_label(f)) for f in pending]]
+
+    @property
+    def has_pending(self) -> bool:
+        return len(self.fields["completes"].choices) > 1  # type: ignore[attr-defined]
+
+    @property
+    def completes_id(self) -> int | None:
+        chosen = self.cleaned_data.get("completes")
+        return int(chosen) if chosen else None
 
     def log_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

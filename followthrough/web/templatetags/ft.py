@@ -12,8 +12,10 @@ from django.utils.html import format_html
 from followthrough.activity.models import FollowUp
 from followthrough.activity.services import SNOOZE_CHOICES
 from followthrough.core.channels import MEDIUM_OF, TOUCH_LABELS, Medium, Preference, TouchChannel
+from followthrough.core.event_types import KNOWN_TYPES
 from followthrough.people.models import Contact, ImportantDate, Tier
 from followthrough.people.services import phone_display
+from followthrough.web import describe
 
 register = template.Library()
 
@@ -121,3 +123,26 @@ def yearly(item: ImportantDate) -> str:
     """"12 April 1985", or "12 April" when the year is unknown."""
     text = f"{item.day} {calendar.month_name[item.month]}"
     return f"{text} {item.year}" if item.year else text
+
+
+@register.filter
+def trigger_text(event_type: str) -> str:
+    """What an event type means, in words ("A purchase (amount, currency, items)")."""
+    return KNOWN_TYPES.get(event_type, "A custom event type")
+
+
+@register.filter
+def provenance(followup: FollowUp) -> str:
+    """"First purchase · step 2 · from the purchase on 23 Nov"; "" when planned by hand."""
+    return describe.provenance(followup)
+
+
+@register.filter
+def masked(secret: str) -> str:
+    return describe.masked(secret)
+
+
+@register.filter
+def money(amount: object, currency: str = "") -> str:
+    """"$1,899" (or the amount alone when the currency is unknown)."""
+    return describe.money(amount, currency)

@@ -104,3 +104,41 @@ def test_it_answers_an_unknown_colleague_with_404(alice_client, charlie) -> None
 def test_it_sends_htmx_to_the_login_page_when_the_session_ended(client) -> None:
     response = client.get("/", **HTMX)
     assert response.headers["HX-Redirect"] == "/login/?next=%2F"
+
+
+def _purchase(contact, days_ago: int, key: str) -> None:
+    from followthrough.events.services import ContactRef, EventInput, event_record
+    from followthrough.playbooks.engine import event_process
+
+    event = event_record(workspace=contact.workspace, item=EventInput(
+        type="purchase.made", occurred_at=NOW - timedelta(days=days_ago), source="test",
+        external_id=key, contact=ContactRef(id=contact.pk), data={"amount": "40"}))
+    event_process(event_id=event.pk, now=NOW)
+
+
+def test_it_says_which_playbook_step_planned_a_follow_up(alice_client, contact, plan) -> None:
+    _purchase(contact, 5, "p1")  # 18 Nov: the thank-you note falls on Wed 25 Nov
+    plan(contact, "Planned by hand", NOW + timedelta(days=1))
+
+    upcoming = alice_client.get("/").content.decode().split('id="upcoming"')[1]
+
+    note = upcoming.split("Handwritten thank-you note")[1].split("</li>")[0]
+    assert '<p class="fu-from">First purchase · step 1 · from the purchase on 18 Nov</p>' in note
+    by_hand = upcoming.split("Planned by hand")[1].split("</li>")[0]
+    assert "fu-from" not in by_hand
+
+
+def test_the_agenda_reads_provenance_without_a_query_per_row(
+    alice_client, make_contact, django_assert_max_num_queries
+) -> None:
+    _purchase(make_contact("Erin", "Climb"), 5, "e1")
+    alice_client.get("/")  # warm the session and the caches
+    with django_assert_max_num_queries(100) as one:
+        alice_client.get("/")
+    for i in range(5):
+        _purchase(make_contact(f"P{i}", "Buyer"), 5, f"b{i}")
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        body = alice_client.get("/").content.decode()
+
+    assert body.count("First purchase · step 1") == 6

@@ -145,3 +145,117 @@ def test_it_flags_from_the_contact_page(alice_client, contact) -> None:
     response = alice_client.post(f"/contacts/{contact.pk}/flag/", {"flagged": "1"}, **HTMX)
 
     assert "Flagged for review" in response.content.decode()
+
+
+def test_it_offers_to_complete_the_most_overdue_follow_up(alice_client, contact, plan) -> None:
+    plan(contact, "Later this week", NOW + timedelta(days=3))
+    older = plan(contact, "Ask about the fitting", NOW - timedelta(days=2))
+    plan(contact, "Send the tips", NOW - timedelta(days=1))
+
+    body = alice_client.get(f"/contacts/{contact.pk}/").content.decode()
+
+    completes = body.split('data-field="completes"')[1].split("</select>")[0]
+    assert '<option value="">Nothing planned</option>' in completes
+    chosen = f'<option value="{older.pk}" selected>Email · Ask about the fitting · due Sat 21 Nov'
+    assert chosen in completes
+    assert "Later this week" in completes
+
+
+def test_it_leaves_nothing_chosen_when_nothing_is_due_yet(alice_client, contact, plan) -> None:
+    plan(contact, "Later this week", NOW + timedelta(days=3))
+
+    body = alice_client.get(f"/contacts/{contact.pk}/").content.decode()
+
+    assert '<option value="" selected>Nothing planned</option>' in body
+
+
+def test_it_has_no_choice_when_nothing_is_planned(alice_client, contact) -> None:
+    assert 'data-field="completes"' not in alice_client.get(
+        f"/contacts/{contact.pk}/").content.decode()
+
+
+def test_logging_a_touch_completes_the_chosen_follow_up(alice_client, contact, plan) -> None:
+    followup = plan(contact, "Ask about the fitting", NOW - timedelta(days=2), channel="call")
+
+    response = alice_client.post(f"/contacts/{contact.pk}/log/", {
+        "channel": "email", "direction": "in", "summary": "They wrote: the fit is perfect",
+        "completes": followup.pk,
+    }, **HTMX)
+
+    assert "Touch logged; “Ask about the fitting” is done." in response.content.decode()
+    followup.refresh_from_db()
+    interaction = Interaction.objects.get(contact=contact)
+    assert followup.status == "done" and followup.interaction == interaction
+    assert (interaction.channel, interaction.direction) == ("email", "in")
+    assert interaction.summary == "They wrote: the fit is perfect"
+    assert "Ask about the fitting" not in alice_client.get("/").content.decode()
+    timeline = alice_client.get(f"/contacts/{contact.pk}/").content.decode()
+    assert "Completed follow-up: Ask about the fitting" in timeline
+
+
+def test_it_refuses_to_complete_someone_elses_follow_up(alice_client, contact, make_contact,
+                                                        plan) -> None:
+    other = plan(make_contact("Erin", "Climb"), "Call Erin", NOW - timedelta(days=1))
+    plan(contact, "Ask about the fitting", NOW - timedelta(days=2))
+
+    response = alice_client.post(f"/contacts/{contact.pk}/log/", {
+        "channel": "call", "direction": "out", "summary": "Talked", "completes": other.pk,
+    }, **HTMX)
+
+    assert response.status_code == 422
+    assert "Select a valid choice" in response.content.decode().split(
+        'data-field="completes"')[1]
+    assert not Interaction.objects.exists()
+
+
+def _event(contact, kind: str, days_ago: int, key: str, source: str = "stripe", **data) -> None:
+    from followthrough.events.services import ContactRef, EventInput, event_record
+    from followthrough.playbooks.engine import event_process
+
+    event = event_record(workspace=contact.workspace, item=EventInput(
+        type=kind, occurred_at=NOW - timedelta(days=days_ago), source=source, external_id=key,
+        contact=ContactRef(id=contact.pk), data=data))
+    event_process(event_id=event.pk, now=NOW)
+
+
+def test_the_timeline_shows_events_in_words_with_where_follow_ups_came_from(
+    alice_client, contact
+) -> None:
+    interaction_log(contact=contact, by=None, channel="meeting", summary="Test ride",
+                    occurred_at=NOW - timedelta(days=5))
+    _event(contact, "purchase.made", 3, "ch_1", amount="1899", currency="usd",
+           items=["gravel bike"])
+    _event(contact, "invoice.issued", 40, "in_1", source="api", invoice_id="SC-0041",
+           amount="120", due_date="2026-10-30")
+    _event(contact, "invoice.paid", 2, "in_2", source="api", invoice_id="SC-0041")
+
+    timeline = alice_client.get(f"/contacts/{contact.pk}/").content.decode().split(
+        'id="timeline"')[1]
+
+    purchase = timeline.split("Purchase — $1,899 — gravel bike")[1].split("</li>")[0]
+    assert "Fri 20 Nov 2026" in purchase and "via Stripe" in purchase
+    assert "Invoice SC-0041 paid 22 days late" in timeline
+    assert "Invoice SC-0041 issued — $120 — due 30 Oct" in timeline
+    assert (timeline.index("Invoice SC-0041 paid") < timeline.index("Purchase — $1,899")
+            < timeline.index("Test ride") < timeline.index("Invoice SC-0041 issued"))
+    note = timeline.split("Handwritten thank-you note")[1].split("</li>")[0]
+    assert "First purchase · step 1 · from the purchase on 20 Nov" in note
+    late = timeline.split("paid 22 days late: would other")[1].split("</li>")[0]
+    assert "Invoice paid late · step 1 · from the payment of invoice SC-0041 on 21 Nov" in late
+
+
+def test_the_contact_page_reads_the_timeline_without_a_query_per_row(
+    alice_client, contact, django_assert_max_num_queries
+) -> None:
+    _event(contact, "purchase.made", 3, "p1", amount="10")
+    alice_client.get(f"/contacts/{contact.pk}/")
+    with django_assert_max_num_queries(100) as one:
+        alice_client.get(f"/contacts/{contact.pk}/")
+    for i in range(4):
+        _event(contact, "purchase.made", 2 - i % 2, f"p{i + 2}", amount="10")
+        _event(contact, "service.interaction", 1, f"s{i}", note=f"Visit {i}")
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        body = alice_client.get(f"/contacts/{contact.pk}/").content.decode()
+
+    assert body.count("Service visit — Visit") == 4

@@ -7,18 +7,24 @@ import pytest
 
 from followthrough.activity.models import FollowUp, Interaction, Status
 from followthrough.conftest import NOW
+from followthrough.events.models import Event, LeadForm
 from followthrough.people.services import organization_create
+from followthrough.playbooks.models import Playbook
 
 
 @pytest.fixture
 def alices(contact, plan, workspace):
     organization = organization_create(workspace=workspace, fields={"name": "Velo Club"})
     followup = plan(contact, "Call back", NOW - timedelta(days=1))
-    return {"contact": contact.pk, "followup": followup.pk, "organization": organization.pk}
+    playbook = Playbook.objects.get(workspace=workspace, key="first-purchase")
+    lead_form = LeadForm.objects.create(workspace=workspace, name="Velo fitting request")
+    return {"contact": contact.pk, "followup": followup.pk, "organization": organization.pk,
+            "playbook": playbook.pk, "lead_form": lead_form.pk}
 
 
 PAGES = ["/contacts/{contact}/", "/contacts/{contact}/edit/", "/contacts/{contact}/followups/new/",
-         "/organizations/{organization}/", "/organizations/{organization}/edit/"]
+         "/organizations/{organization}/", "/organizations/{organization}/edit/",
+         "/playbooks/{playbook}/", "/settings/forms/{lead_form}/"]
 ACTIONS = [
     ("/contacts/{contact}/edit/", {"first_name": "Hacked", "stage": "lead"}),
     ("/contacts/{contact}/log/", {"channel": "call", "direction": "out", "summary": "x"}),
@@ -29,6 +35,11 @@ ACTIONS = [
     ("/followups/{followup}/reschedule/", {"due": "2026-12-01"}),
     ("/followups/{followup}/skip/", {"reason": "x"}),
     ("/organizations/{organization}/edit/", {"name": "Hacked"}),
+    ("/contacts/{contact}/record/purchase/", {"purchase-on": "2026-11-23"}),
+    ("/contacts/{contact}/record/hold/", {"hold-revisit_on": "2027-03-01"}),
+    ("/playbooks/{playbook}/", {"name": "Hacked"}),
+    ("/playbooks/{playbook}/enabled/", {"enabled": "0"}),
+    ("/settings/forms/{lead_form}/", {"name": "Hacked"}),
 ]
 
 
@@ -44,14 +55,21 @@ def test_it_refuses_actions_on_another_workspaces_rows(charlie_client, alices, c
 
     contact.refresh_from_db()
     assert contact.first_name == "Dana" and not contact.review_flag
-    assert not Interaction.objects.exists()
+    assert not Interaction.objects.exists() and not Event.objects.exists()
     assert FollowUp.objects.get(pk=alices["followup"]).status == Status.OPEN
+    playbook = Playbook.objects.get(pk=alices["playbook"])
+    assert playbook.enabled and playbook.name == "First purchase"
+    assert LeadForm.objects.get(pk=alices["lead_form"]).name == "Velo fitting request"
 
 
 def test_it_keeps_another_workspace_out_of_lists_and_agenda(charlie_client, alices) -> None:
-    for url in ("/", "/?who=team", "/contacts/", "/organizations/", "/review/", "/neglected/"):
+    for url in ("/", "/?who=team", "/contacts/", "/organizations/", "/review/", "/neglected/",
+                "/settings/", "/playbooks/"):
         body = charlie_client.get(url).content.decode()
-        assert "Dana Rider" not in body and "Velo Club" not in body, url
+        assert "Dana Rider" not in body and "Velo" not in body, url
+    assert f'href="/playbooks/{alices["playbook"]}/"' not in charlie_client.get(
+        "/playbooks/").content.decode()
+    assert "Velo" not in charlie_client.get("/playbooks/export/").content.decode()
 
 
 def test_it_refuses_another_workspaces_organization_in_the_contact_form(

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils import timezone
@@ -82,3 +82,9 @@ def add_service_errors(
 def local_when(moment: datetime) -> str:
     """"Tue 24 Nov, 09:00" in the reader's time zone (for messages; templates do it themselves)."""
     return date_format(timezone.localtime(moment), "D j M, H:i")
+
+
+def require_admin(request: MemberRequest) -> None:
+    """Only the workspace's owner or an admin may change its setup (playbooks, settings)."""
+    if not request.user.is_admin:
+        raise PermissionDenied("Only the workspace's owner or an admin can change this.")

@@ -1,6 +1,7 @@
 """The contact page: who they are, how to reach them, and one timeline of what happened and what
 is planned; logging a touch (and planning the next) without leaving it."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -11,15 +12,36 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from followthrough.access import access_contact
+from followthrough.access import access_contact, access_followup
 from followthrough.accounts.selectors import user_list
-from followthrough.activity.models import FollowUp, Interaction
-from followthrough.activity.selectors import completed_followups, contact_timeline, touches_in_last
-from followthrough.activity.services import followup_create, interaction_log, reach_prefs
+from followthrough.activity.models import PENDING, FollowUp, Interaction
+from followthrough.activity.selectors import (
+    HistoryEntry,
+    completed_followups,
+    contact_history,
+    followup_list,
+    touches_in_last,
+)
+from followthrough.activity.services import (
+    followup_complete,
+    followup_create,
+    interaction_log,
+    reach_prefs,
+)
+from followthrough.core.facts import InvoiceState
 from followthrough.core.scheduling import choose_channel
+from followthrough.events.models import Event
+from followthrough.events.selectors import invoice_open_list, invoice_states
 from followthrough.people.models import Contact
 from followthrough.people.services import contact_set_review_flag
+from followthrough.web.describe import event_line, source_text
 from followthrough.web.forms.activity import NEXT_FIELD_NAMES, FollowUpForm, LogTouchForm
+from followthrough.web.forms.record import (
+    CURRENCY_OF_REGION,
+    RECORD_FORMS,
+    PaidForm,
+    RecordForm,
+)
 from followthrough.web.views.common import (
     MemberRequest,
     add_service_errors,
@@ -30,28 +52,62 @@ from followthrough.web.views.common import (
 )
 
 TOUCHES_PERIOD_DAYS = 90
+RECORD_KINDS = [("purchase", "Purchase"), ("service", "Service visit"), ("invoice", "Invoice"),
+                ("hold", "On hold")]
+
+
+def _pending(contact: Contact) -> list[FollowUp]:
+    return list(followup_list(workspace=contact.workspace, statuses=PENDING, contact=contact))
 
 
 def _log_form(contact: Contact) -> LogTouchForm:
+    """A blank touch on their preferred channel that, by default, completes the most overdue
+    follow-up due today or earlier: that is most often the touch being logged."""
     preferred = choose_channel(None, reach_prefs(contact))
-    return LogTouchForm(initial={"channel": preferred.value if preferred else "call"})
+    pending = _pending(contact)
+    today = timezone.localdate()
+    due = next((f for f in pending if timezone.localdate(f.due_at) <= today), None)
+    return LogTouchForm(pending=pending, initial={
+        "channel": preferred.value if preferred else "call",
+        "completes": str(due.pk) if due else "",
+    })
 
 
 def _timeline(contact: Contact) -> list[dict[str, Any]]:
-    """Timeline entries; an interaction that completed a follow-up carries it as "completed"."""
-    entries = contact_timeline(contact=contact)
+    """Timeline entries; an interaction that completed a follow-up carries it as "completed",
+    an event its line in words."""
+    entries = contact_history(contact=contact)
     done = completed_followups(
         interactions=[e.item for e in entries if isinstance(e.item, Interaction)])
-    return [
-        {"kind": e.kind, "at": e.at, "item": e.item,
-         "completed": done.get(e.item.pk) if e.kind == "interaction" else None}
-        for e in entries
-    ]
+    paid = any(isinstance(e.item, Event) and e.item.type == "invoice.paid" for e in entries)
+    invoices = invoice_states(contact=contact) if paid else {}
+    currency = CURRENCY_OF_REGION.get(contact.workspace.default_region, "")
+    return [_entry(e, done, invoices, currency) for e in entries]
+
+
+def _entry(entry: HistoryEntry, done: dict[int, FollowUp],
+           invoices: Mapping[str, InvoiceState], currency: str) -> dict[str, Any]:
+    item = entry.item
+    row = {"kind": entry.kind, "at": entry.at, "item": item, "completed": None, "line": ""}
+    if isinstance(item, Interaction):
+        row["completed"] = done.get(item.pk)
+    elif isinstance(item, Event):
+        row["line"] = event_line(item, invoices, currency)
+        row["source"] = source_text(item.source)
+    return row
+
+
+def _record_forms(contact: Contact, failed: RecordForm | None) -> dict[str, RecordForm]:
+    forms = {kind: form(contact=contact) for kind, form in RECORD_FORMS.items()}
+    if failed is not None:
+        forms[failed.kind] = failed
+    return forms
 
 
 def _activity_context(request: MemberRequest, contact: Contact, *,
                       log_form: LogTouchForm | None = None,
                       followup_form: FollowUpForm | None = None,
+                      record_form: RecordForm | None = None,
                       failed: dict[str, Any] | None = None, notice: str = "") -> dict[str, Any]:
     members = user_list(workspace=request.user.workspace)
     return {
@@ -59,6 +115,12 @@ def _activity_context(request: MemberRequest, contact: Contact, *,
         "log_form": log_form if log_form is not None else _log_form(contact),
         "followup_form": (followup_form if followup_form is not None
                           else FollowUpForm(members=members)),
+        "record_forms": _record_forms(contact, record_form),
+        "record_kinds": RECORD_KINDS,
+        "record_failed": record_form.kind if record_form is not None else "",
+        "paid_failed": record_form if isinstance(record_form, PaidForm) else None,
+        "currency": CURRENCY_OF_REGION.get(contact.workspace.default_region, ""),
+        "open_invoices": invoice_open_list(contact=contact),
         "timeline": _timeline(contact),
         "failed": failed,
         "notice": notice,
@@ -107,16 +169,34 @@ def contact_page(request: MemberRequest, contact_id: int) -> HttpResponse:
 @require_POST
 def contact_log(request: MemberRequest, contact_id: int) -> HttpResponse:
     contact = access_contact(workspace=request.user.workspace, contact_id=contact_id)
-    form = LogTouchForm(request.POST)
+    form = LogTouchForm(request.POST, pending=_pending(contact))
     if form.is_valid():
         try:
-            _, planned = interaction_log(contact=contact, by=request.user, **form.log_kwargs())
+            notice = _log(request, contact, form)
         except ValidationError as error:
             # The form checked the touch's own channel: a "channel" error is the next follow-up's.
-            add_service_errors(form, error, NEXT_FIELD_NAMES)
+            add_service_errors(form, error, {**NEXT_FIELD_NAMES, "status": "completes"})
         else:
-            return activity_response(request, contact, notice=_logged(planned))
+            return activity_response(request, contact, notice=notice)
     return activity_response(request, contact, log_form=form, status=422)
+
+
+def _log(request: MemberRequest, contact: Contact, form: LogTouchForm) -> str:
+    """Log the touch; when it completes a planned follow-up, complete that one with it (on the
+    channel actually used) so it leaves the agenda. Returns the message for the person."""
+    kwargs = form.log_kwargs()
+    if form.completes_id is None:
+        _, planned = interaction_log(contact=contact, by=request.user, **kwargs)
+        return _logged(planned)
+    followup = access_followup(workspace=request.user.workspace, followup_id=form.completes_id)
+    followup.contact = contact  # the one on the page, so its "last touched" moves too
+    followup_complete(
+        followup=followup, by=request.user, outcome=kwargs["summary"], needs=kwargs["needs"],
+        next_approach=kwargs["next_approach"], direction=kwargs["direction"],
+        cost=kwargs["cost"], schedule_next=kwargs["schedule_next"], channel=kwargs["channel"],
+    )
+    next_one = " The next touch is planned." if kwargs["schedule_next"] else ""
+    return f"Touch logged; “{followup.purpose}” is done.{next_one}"
 
 
 def _logged(planned: FollowUp | None) -> str:
