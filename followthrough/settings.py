@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "followthrough.activity",
     "followthrough.events",
     "followthrough.playbooks",
+    "followthrough.insight",
     "followthrough.web",
     "followthrough.api",
     "followthrough.commands",
