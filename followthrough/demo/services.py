@@ -1,0 +1,66 @@
+"""Writes the demo workspace: Spoke & Chain Cycles, a bike shop with three staff and a book of a
+few hundred people (or a hundred thousand, for the benchmarks). How the book is made up is in
+profiles.py (who), plan.py (the morning's agenda), story.py (their history) and book.py (rows)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from followthrough.accounts.models import User, Workspace
+from followthrough.activity.models import FollowUp, Interaction
+from followthrough.demo.book import DEMO_PASSWORD, STAFF, Book
+from followthrough.demo.plan import BOOK_SIZE
+from followthrough.demo.profiles import OWNER
+
+__all__ = ["DEMO_OWNER_EMAIL", "DEMO_PASSWORD", "DemoWorkspace", "demo_workspace_create",
+           "demo_workspace_delete", "demo_workspace_get"]
+
+DEMO_OWNER_EMAIL = STAFF[OWNER][0]
+MAX_CONTACTS = 1_000_000
+
+
+@dataclass(frozen=True)
+class DemoWorkspace:
+    workspace: Workspace
+    owner: User
+    contacts: int
+    interactions: int
+    followups: int
+
+
+def demo_workspace_get() -> Workspace | None:
+    """The demo workspace, found by its owner's login; None before `demo` has run."""
+    owner = User.objects.filter(email=DEMO_OWNER_EMAIL).select_related("workspace").first()
+    return owner.workspace if owner is not None else None
+
+
+def demo_workspace_create(
+    *, contacts: int = BOOK_SIZE, seed: int = 1, now: datetime
+) -> DemoWorkspace:
+    """Create the demo bike shop with `contacts` people and three years of history up to `now`.
+    The same seed and the same day (in the shop's time zone) give the same book."""
+    if not 1 <= contacts <= MAX_CONTACTS:
+        raise ValidationError({"contacts": f"Choose between 1 and {MAX_CONTACTS:,} contacts."})
+    if demo_workspace_get() is not None:
+        raise ValidationError({"workspace": "The demo workspace already exists."})
+    book = Book(seed=seed, now=now, size=contacts)
+    with transaction.atomic():
+        workspace = book.write()
+    return DemoWorkspace(workspace, book.users[OWNER], contacts, book.interactions,
+                         book.followups)
+
+
+def demo_workspace_delete(*, workspace: Workspace) -> None:
+    """Remove a workspace with everything in it. The two biggest tables go first as plain
+    DELETEs: Django's cascade would load every interaction into memory to find what points at
+    it, and once the follow-ups are gone nothing does."""
+    with transaction.atomic():
+        FollowUp.objects.filter(workspace=workspace).delete()
+        qn = connection.ops.quote_name
+        table = qn(Interaction._meta.db_table)
+        column = qn(Interaction._meta.get_field("workspace").column)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [workspace.pk])  # noqa: S608 -- names from model metadata
+        workspace.delete()
