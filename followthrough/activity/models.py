@@ -6,6 +6,7 @@ from django.db import models
 from followthrough.accounts.models import Workspace
 from followthrough.people.models import Contact
 
+
 class TouchChannelChoices(models.TextChoices):
     """core.channels.TouchChannel as model choices (a test keeps the two in step)."""
 
