@@ -187,10 +187,15 @@ def _ticks(start: date, end: date, count: int = 5) -> list[date]:
 
 
 class TierRow(Protocol):
-    tier: str
-    label: str
-    contacts: int
-    value: float
+    # Read-only, so the frozen dataclasses of insight.reports match.
+    @property
+    def tier(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def contacts(self) -> int: ...
+    @property
+    def value(self) -> float: ...
 
 
 def tier_chart(
@@ -245,9 +250,13 @@ def tier_chart(
 
 
 class CohortRow(Protocol):
-    label: str
-    customers: int
-    shares: list[float | None]
+    # Read-only, so the frozen dataclasses of insight.reports match.
+    @property
+    def label(self) -> str: ...
+    @property
+    def customers(self) -> int: ...
+    @property
+    def shares(self) -> list[float | None]: ...
 
 
 def cohort_chart(rows: Sequence[CohortRow], *, title: str = "Retention by cohort") -> str:
@@ -297,11 +306,17 @@ def cohort_chart(rows: Sequence[CohortRow], *, title: str = "Retention by cohort
 
 
 class QuarterRow(Protocol):
-    label: str
-    acquisition_spend: float
-    retention_spend: float
-    new_revenue: float
-    returning_revenue: float
+    # Read-only, so the frozen dataclasses of insight.reports match.
+    @property
+    def label(self) -> str: ...
+    @property
+    def acquisition_spend(self) -> float: ...
+    @property
+    def retention_spend(self) -> float: ...
+    @property
+    def new_revenue(self) -> float: ...
+    @property
+    def returning_revenue(self) -> float: ...
 
 
 def _grouped(
@@ -387,9 +402,13 @@ def spend_revenue_chart(
 
 
 class ChannelRow(Protocol):
-    label: str
-    completed: int
-    skipped: int
+    # Read-only, so the frozen dataclasses of insight.reports match.
+    @property
+    def label(self) -> str: ...
+    @property
+    def completed(self) -> int: ...
+    @property
+    def skipped(self) -> int: ...
 
     @property
     def response_rate(self) -> float | None: ...

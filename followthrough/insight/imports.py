@@ -505,3 +505,25 @@ def _store_all(
     known: dict[tuple[str, str], int] = {}
     for start in range(0, len(keyed), CHUNK):
         _store(workspace, source, keyed[start : start + CHUNK], now, known, report)
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    """The delimiter and quoting _rows reads the file with."""
+    try:
+        return csv.Sniffer().sniff(text[:SAMPLE], ",;\t|")
+    except csv.Error:
+        return csv.excel
+
+
+def rejected_rows_csv(*, text: str, report: ImportReport) -> str:
+    """The header and the rejected rows of the file `text`, as they were and in its own
+    delimiter, for a person to fix and import again. The imported rows are not in it, and a
+    fixed row hashes like the same row fixed in the original file, so nothing is counted twice."""
+    text = text.lstrip("\ufeff")
+    header, records = _rows(text)
+    wanted = sorted({r.row for r in report.rejected})
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=_dialect(text).delimiter, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(records[row - 2] for row in wanted if 0 <= row - 2 < len(records))
+    return out.getvalue()

@@ -629,3 +629,56 @@ def _tier_budget(plan: PlanView, contacts: int, spends: list[tuple[int, Decimal]
 def scores_by_contact(*, contact_ids: Iterable[int]) -> dict[int, CustomerScore]:
     """Stored scores of these contacts (for lists that show value or P(alive))."""
     return CustomerScore.objects.in_bulk(list(contact_ids), field_name="contact_id")
+
+
+TIER_CHANGED: Final = "tier.changed"  # services.TIER_EVENT (services import this module)
+
+
+@dataclass(frozen=True)
+class TierDecision:
+    """How a contact's tier was decided, for the contact page. `how`: "pin" (a person pinned
+    it; `pin` is set while the pin holds), "value" or "influence" (the nightly assignment;
+    `note` says which share or rule), or "" (set on the contact by hand, or no tier)."""
+
+    how: str
+    note: str
+    pin: TierPin | None
+    decided_at: datetime | None
+
+
+def _value_note(workspace: Workspace, tier: str) -> str:
+    """Why value gives `tier`, in the words of services._value_tiers."""
+    settings = tier_settings_get(workspace=workspace)
+    notes: dict[str, str] = {
+        PlanTier.GOLD: f"top {settings.gold_percent}% by predicted 12-month value",
+        PlanTier.SILVER: f"next {settings.silver_percent}% by predicted 12-month value",
+        PlanTier.BRONZE: "below the top tiers by predicted 12-month value",
+    }
+    return notes.get(tier, "")
+
+
+def tier_decision_get(*, contact: Contact) -> TierDecision:
+    """The pin if there is one; else the last tier change when it led to the tier they have;
+    else, for a scored customer, value: the assignment found their tier right and changed
+    nothing (so left no event)."""
+    pin = TierPin.objects.filter(contact=contact).select_related("pinned_by").first()
+    if pin is not None:
+        return TierDecision("pin", "pinned by a person", pin, pin.pinned_at)
+    last = (
+        Event.objects.filter(contact=contact, type=TIER_CHANGED)
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+    if last is not None and last.data.get("to") == contact.tier:
+        data = last.data
+        return TierDecision(str(data.get("reason") or ""), str(data.get("note") or ""), None,
+                            last.occurred_at)  # fmt: skip
+    score = CustomerScore.objects.filter(contact=contact).only("computed_at").first()
+    if score is not None and contact.influence and contact.tier == PlanTier.SILVER:
+        # Silver by value or raised to it: either way the rule keeps them there.
+        return TierDecision("influence", "opinion leader: kept at silver or above", None,
+                            score.computed_at)  # fmt: skip
+    if score is not None and contact.tier:
+        note = _value_note(contact.workspace, contact.tier)
+        return TierDecision("value", note, None, score.computed_at)
+    return TierDecision("", "", None, None)

@@ -41,3 +41,9 @@ def playbook_list_with_counts(*, workspace: Workspace) -> QuerySet[Playbook]:
     return playbook_list(workspace=workspace).annotate(
         run_count=Coalesce(Subquery(runs), 0), pending_count=Coalesce(Subquery(pending), 0)
     )
+
+
+def playbook_has_held_out(*, playbook: Playbook) -> bool:
+    """Whether the playbook ever held someone out: then its lift report has something to say,
+    even after its hold-out share was set back to 0."""
+    return PlaybookRun.objects.filter(playbook=playbook, held_out=True).exists()

@@ -108,9 +108,42 @@ def _clicked(event: Event, _: _Ctx) -> str:
 
 def _missed(event: Event, _: _Ctx) -> str:
     data = event.data
+    typical = data.get("typical_days")
+    usual = round(typical) if isinstance(typical, int | float) else typical
+    alive = data.get("p_alive")
+    chance = f"{round(alive * 100)}% chance still active" if isinstance(alive, float) else ""
     return _join("Missed their usual purchase",
-                 f"usually every {data.get('typical_days')} days, "
-                 f"{data.get('days_since')} since the last")
+                 f"usually every {usual} days, {data.get('days_since')} since the last", chance)
+
+
+TIER_ORDER = ("", "bronze", "silver", "gold")
+
+
+def _tier_name(tier: object) -> str:
+    return str(tier) if tier else "no tier"
+
+
+def _tier_why(data: Mapping[str, Any]) -> str:
+    """Why the nightly assignment (or a person) moved them, in a few words."""
+    reason, before, after = data.get("reason"), data.get("from") or "", data.get("to") or ""
+    if reason == "pin":
+        return "pinned by hand"
+    if reason == "influence":
+        return "opinion leader, kept at silver or above"
+    if reason != "value":
+        return ""
+    if not before or before not in TIER_ORDER or after not in TIER_ORDER:
+        return "from predicted value"
+    up = TIER_ORDER.index(after) > TIER_ORDER.index(before)
+    return "predicted value up" if up else "predicted value down"
+
+
+def _tier_changed(event: Event, _: _Ctx) -> str:
+    """"Tier: bronze → silver (predicted value up)"."""
+    data = event.data
+    why = _tier_why(data)
+    line = f"Tier: {_tier_name(data.get('from'))} → {_tier_name(data.get('to'))}"
+    return f"{line} ({why})" if why else line
 
 
 def _date_upcoming(event: Event, _: _Ctx) -> str:
@@ -137,6 +170,7 @@ LINES: dict[str, Callable[[Event, _Ctx], str]] = {
     "contact.neglected": lambda e, _: _join(
         "Past their cadence", f"{e.data.get('days_untouched')} days untouched"),
     "date.upcoming": _date_upcoming,
+    "tier.changed": _tier_changed,
 }
 
 
@@ -165,6 +199,7 @@ NOUNS = {
     "purchase.missed": "the missed purchase",
     "contact.neglected": "the cadence check",
     "date.upcoming": "the upcoming date",
+    "tier.changed": "the tier change",
 }
 
 
@@ -189,13 +224,16 @@ def provenance(followup: FollowUp) -> str:
 
 
 SOURCES = {"stripe": "Stripe", "shopify": "Shopify", "api": "the API", "engine": "Followthrough",
-           "import": "an import", "ui": ""}
+           "insight": "Followthrough", "import": "an import", "ui": ""}
 
 
 def source_text(source: str) -> str:
-    """Where an event came from, for the timeline; "" for one recorded here by a person."""
+    """Where an event came from, for the timeline; "" for one recorded here by a person.
+    Imports are named "import:<what>" (the file's source name): all read "an import"."""
     if source.startswith("form:"):
         return "a web form"
+    if source.startswith("import:"):
+        return "an import"
     return SOURCES.get(source, source)
 
 

@@ -8,11 +8,14 @@ from followthrough.web.views import (
     contact_page,
     contacts,
     followups,
+    imports,
+    insight,
     organizations,
     playbooks,
     record,
     reports,
     settings,
+    tiers,
 )
 
 app_name = "web"
@@ -57,4 +60,12 @@ urlpatterns = [
          name="integration_secret"),
     path("settings/forms/new/", settings.lead_form_new, name="lead_form_new"),
     path("settings/forms/<int:lead_form_id>/", settings.lead_form_edit, name="lead_form"),
+    path("settings/tiers/", tiers.tier_plans, name="tier_plans"),
+    path("contacts/<int:contact_id>/tier/", tiers.contact_tier, name="contact_tier"),
+    path("reports/", insight.reports, name="reports"),
+    path("reports/recompute/", insight.reports_recompute, name="reports_recompute"),
+    path("at-risk/", insight.at_risk, name="at_risk"),
+    path("at-risk/<int:contact_id>/plan/", insight.at_risk_plan, name="at_risk_plan"),
+    path("import/purchases/", imports.import_purchases, name="import_purchases"),
+    path("playbooks/<int:playbook_id>/lift/", playbooks.playbook_lift, name="playbook_lift"),
 ]

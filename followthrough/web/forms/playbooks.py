@@ -98,6 +98,13 @@ class PlaybookForm(forms.Form):
         required=False, label="Start it at most … times per person",
         help_text="Blank: every time the event happens. 1: once in their lifetime.",
     )
+    holdout_percent = forms.IntegerField(
+        required=False, label="Hold out … % of the people it starts for",
+        help_text="A random control group: they are recorded but never contacted by this "
+        "playbook, so the lift report can show whether following up changes who buys again. "
+        "0 follows up everyone; at most 50.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0", "max": "50"}),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -207,7 +214,8 @@ class PlaybookEditor:
 
     def __init__(self, data: Mapping[str, Any] | None, *, members: Iterable[User],
                  playbook: Playbook | None = None) -> None:
-        initial = playbook_initial(playbook) if playbook else {"main": {"enabled": True}}
+        initial = (playbook_initial(playbook) if playbook
+                   else {"main": {"enabled": True, "holdout_percent": 0}})
         self.form = PlaybookForm(data, initial=initial["main"])
         kwargs = {"assignees": assignee_choices(members)}
         self.steps = StepFormSet(data, prefix="steps", initial=initial.get("steps"),
@@ -246,6 +254,7 @@ class PlaybookEditor:
             "steps": [f.step() for f in self._keep("steps", self.steps)],  # type: ignore[attr-defined]
             "stop_conditions": list(form.cleaned_data["stop_conditions"]),
             "max_runs_per_contact": form.cleaned_data["max_runs_per_contact"],
+            "holdout_percent": form.cleaned_data["holdout_percent"] or 0,
         }
 
     def add_service_errors(self, error: ValidationError) -> None:
@@ -306,6 +315,7 @@ def playbook_initial(playbook: Playbook) -> dict[str, Any]:
         "tags_none": ", ".join(conditions.get("tags_none") or []),
         "stop_conditions": playbook.stop_conditions or [],
         "max_runs_per_contact": playbook.max_runs_per_contact,
+        "holdout_percent": playbook.holdout_percent,
     }
     steps = [{**STEP_DEFAULTS, **step} for step in playbook.steps or []]
 

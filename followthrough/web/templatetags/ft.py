@@ -146,3 +146,41 @@ def masked(secret: str) -> str:
 def money(amount: object, currency: str = "") -> str:
     """"$1,899" (or the amount alone when the currency is unknown)."""
     return describe.money(amount, currency)
+
+
+@register.filter
+def whole_money(amount: float | None, currency: str = "") -> str:
+    """An estimate in whole units ("$1,234"): predicted values are not worth the cents."""
+    if amount is None:
+        return ""
+    return describe.money(round(amount), currency)
+
+
+@register.filter
+def days_ago(days: float | None) -> str:
+    """"today", "yesterday", "12 days ago" from a number of days."""
+    if days is None:
+        return ""
+    whole = round(days)
+    if whole <= 0:
+        return "today"
+    return "yesterday" if whole == 1 else f"{whole} days ago"
+
+
+@register.filter
+def points(share: float | None) -> str:
+    """A difference of two rates in percentage points: "+9", "−4", "+0.3", "0"."""
+    if share is None:
+        return ""
+    value = share * 100
+    # Whole points like the lift report's verdict; a decimal only below one, so −0.3 is not 0.
+    text = f"{abs(value):.1f}" if 0 < abs(value) < 0.95 else f"{abs(round(value))}"
+    if text in ("0", "0.0"):
+        return "0"
+    return ("+" if value > 0 else "−") + text
+
+
+@register.filter
+def whole(value: float | None) -> str:
+    """Rounded like Python (and so like the charts and the at-risk sentences): 28.5 → 28."""
+    return "" if value is None else str(round(value))

@@ -1,5 +1,6 @@
 """Fixtures for the web UI tests: time frozen at NOW (Monday 09:00 in New York), a logged-in
-client for alice and for charlie, and a helper to plan a follow-up at an exact moment."""
+client for alice and for charlie, a helper to plan a follow-up at an exact moment, and
+purchases for the rhythm and value pages."""
 
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -13,6 +14,11 @@ from followthrough.accounts.models import User
 from followthrough.activity.models import FollowUp
 from followthrough.activity.services import followup_create
 from followthrough.conftest import NOW
+
+# Fixtures for the rhythm and value pages: `buy(contact, *days_ago, amount=50)` writes real
+# purchase.made events in bulk, and `synthetic` 300 customers drawn from the BG/NBD model so
+# the workspace has enough history for the model to fit (shared with insight's tests).
+from followthrough.insight.tests.conftest import buy, synthetic  # noqa: F401
 from followthrough.people.models import Contact
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

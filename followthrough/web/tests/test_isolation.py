@@ -8,6 +8,7 @@ import pytest
 from followthrough.activity.models import FollowUp, Interaction, Status
 from followthrough.conftest import NOW
 from followthrough.events.models import Event, LeadForm
+from followthrough.insight.models import TierPin
 from followthrough.people.services import organization_create
 from followthrough.playbooks.models import Playbook
 
@@ -24,7 +25,7 @@ def alices(contact, plan, workspace):
 
 PAGES = ["/contacts/{contact}/", "/contacts/{contact}/edit/", "/contacts/{contact}/followups/new/",
          "/organizations/{organization}/", "/organizations/{organization}/edit/",
-         "/playbooks/{playbook}/", "/settings/forms/{lead_form}/"]
+         "/playbooks/{playbook}/", "/settings/forms/{lead_form}/", "/playbooks/{playbook}/lift/"]
 ACTIONS = [
     ("/contacts/{contact}/edit/", {"first_name": "Hacked", "stage": "lead"}),
     ("/contacts/{contact}/log/", {"channel": "call", "direction": "out", "summary": "x"}),
@@ -40,6 +41,8 @@ ACTIONS = [
     ("/playbooks/{playbook}/", {"name": "Hacked"}),
     ("/playbooks/{playbook}/enabled/", {"enabled": "0"}),
     ("/settings/forms/{lead_form}/", {"name": "Hacked"}),
+    ("/contacts/{contact}/tier/", {"tier": "bronze"}),
+    ("/at-risk/{contact}/plan/", {"purpose": "x", "channel": "call"}),
 ]
 
 
@@ -60,11 +63,13 @@ def test_it_refuses_actions_on_another_workspaces_rows(charlie_client, alices, c
     playbook = Playbook.objects.get(pk=alices["playbook"])
     assert playbook.enabled and playbook.name == "First purchase"
     assert LeadForm.objects.get(pk=alices["lead_form"]).name == "Velo fitting request"
+    assert contact.tier == "gold" and not TierPin.objects.exists()
+    assert FollowUp.objects.filter(contact=contact).count() == 1
 
 
 def test_it_keeps_another_workspace_out_of_lists_and_agenda(charlie_client, alices) -> None:
     for url in ("/", "/?who=team", "/contacts/", "/organizations/", "/review/", "/neglected/",
-                "/settings/", "/playbooks/"):
+                "/settings/", "/playbooks/", "/reports/", "/at-risk/", "/settings/tiers/"):
         body = charlie_client.get(url).content.decode()
         assert "Dana Rider" not in body and "Velo" not in body, url
     assert f'href="/playbooks/{alices["playbook"]}/"' not in charlie_client.get(

@@ -32,10 +32,14 @@ from followthrough.core.facts import InvoiceState
 from followthrough.core.scheduling import choose_channel
 from followthrough.events.models import Event
 from followthrough.events.selectors import invoice_open_list, invoice_states
+from followthrough.insight.charts import rhythm_chart
+from followthrough.insight.models import PlanTier
+from followthrough.insight.selectors import contact_rhythm, local_today, tier_decision_get
 from followthrough.people.models import Contact
 from followthrough.people.services import contact_set_review_flag
 from followthrough.web.describe import event_line, source_text
 from followthrough.web.forms.activity import NEXT_FIELD_NAMES, FollowUpForm, LogTouchForm
+from followthrough.web.forms.insight import PinForm
 from followthrough.web.forms.record import (
     CURRENCY_OF_REGION,
     RECORD_FORMS,
@@ -50,6 +54,7 @@ from followthrough.web.views.common import (
     member_view,
     safe_next,
 )
+from followthrough.web.views.insight import money_prefix
 
 TOUCHES_PERIOD_DAYS = 90
 RECORD_KINDS = [("purchase", "Purchase"), ("service", "Service visit"), ("invoice", "Invoice"),
@@ -97,6 +102,31 @@ def _entry(entry: HistoryEntry, done: dict[int, FollowUp],
     return row
 
 
+def _rhythm(contact: Contact) -> dict[str, Any]:
+    """The "Rhythm and value" card: their purchases as a chart and in figures (their own
+    rhythm and today's chance they are still active are live; the predicted values are from
+    the last recompute), and how their tier was decided."""
+    now = timezone.now()
+    today = local_today(contact.workspace, now)
+    found = contact_rhythm(contact=contact, now=now)
+    chart = ""
+    if found.purchases:
+        chart = rhythm_chart(
+            purchases=found.purchases, today=today,
+            typical_days=found.rhythm.typical_interval_days if found.rhythm else None,
+            expected_next=found.expected_next, money_prefix=money_prefix(contact.workspace),
+            title=f"{contact.name}’s purchases")
+    return {
+        "found": found,
+        "chart": chart,
+        "late": found.expected_next is not None and found.expected_next < today,
+        "lifetime": (found.score.lifetime_spend if found.score
+                     else sum(amount for _, amount in found.purchases)),
+        "decision": tier_decision_get(contact=contact),
+        "pin_form": PinForm(initial={"tier": contact.tier or PlanTier.SILVER}, auto_id="pin_%s"),
+    }
+
+
 def _record_forms(contact: Contact, failed: RecordForm | None) -> dict[str, RecordForm]:
     forms = {kind: form(contact=contact) for kind, form in RECORD_FORMS.items()}
     if failed is not None:
@@ -122,6 +152,7 @@ def _activity_context(request: MemberRequest, contact: Contact, *,
         "currency": CURRENCY_OF_REGION.get(contact.workspace.default_region, ""),
         "open_invoices": invoice_open_list(contact=contact),
         "timeline": _timeline(contact),
+        "rhythm": _rhythm(contact),
         "failed": failed,
         "notice": notice,
         "touches": touches_in_last(contact=contact, days=TOUCHES_PERIOD_DAYS, now=timezone.now()),

@@ -1,17 +1,22 @@
 """Playbooks: the list (with an on/off switch), the editor, and export/import as a file.
 Every member can read them; only the owner or an admin can change them."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from followthrough.access import access_playbook
 from followthrough.accounts.selectors import user_list
 from followthrough.core.event_types import KNOWN_TYPES
+from followthrough.insight.lift import lift_report
 from followthrough.playbooks.models import Playbook
-from followthrough.playbooks.selectors import playbook_list_with_counts
+from followthrough.playbooks.selectors import playbook_has_held_out, playbook_list_with_counts
 from followthrough.playbooks.services import (
     playbook_create,
     playbook_set_enabled,
@@ -28,6 +33,7 @@ from followthrough.web.forms.playbooks import (
 from followthrough.web.views.common import MemberRequest, is_htmx, member_view, require_admin
 
 MAX_IMPORT_BYTES = 1024 * 1024
+LIFT_WINDOWS = (30, 60, 90)
 
 
 def _list(request: MemberRequest, *, import_errors: list[tuple[str, str]] | None = None,
@@ -80,9 +86,36 @@ def _edit(request: MemberRequest, playbook: Playbook | None) -> HttpResponse:
         "merge_fields": ["{{ " + name + " }}" for name in MERGE_FIELDS],
         "anchors": ANCHOR_SUGGESTIONS,
         "custom": CUSTOM,
+        "lift": _lift(request, playbook),
     }
     status = 422 if request.method == "POST" else 200
     return render(request, "web/pages/playbook_form.html", context, status=status)
+
+
+def _lift(request: MemberRequest, playbook: Playbook | None) -> dict[str, Any] | None:
+    """The lift report, for a playbook that holds people out (or ever did): followed up vs
+    held out, repurchase within the window chosen (?window=30, 60 or 90 days)."""
+    if playbook is None or not (playbook.holdout_percent or playbook_has_held_out(
+            playbook=playbook)):
+        return None
+    window = request.GET.get("window", "")
+    days = int(window) if window.isdigit() and int(window) in LIFT_WINDOWS else LIFT_WINDOWS[0]
+    report = lift_report(workspace=request.user.workspace, playbook=playbook, window_days=days,
+                         now=timezone.now())
+    verdict = report.verdict if report.verdict.endswith(".") else report.verdict + "."
+    return {"report": report, "verdict": verdict, "window": days, "windows": LIFT_WINDOWS}
+
+
+@member_view
+@require_GET
+def playbook_lift(request: MemberRequest, playbook_id: int) -> HttpResponse:
+    """Another window of the lift report: the card alone for htmx, else the playbook page."""
+    playbook = access_playbook(workspace=request.user.workspace, playbook_id=playbook_id)
+    lift = _lift(request, playbook)
+    if not is_htmx(request) or lift is None:
+        query = f"?window={lift['window']}#lift" if lift else ""
+        return redirect(reverse("web:playbook", args=[playbook.pk]) + query)
+    return render(request, "web/partials/lift_report.html", {"lift": lift, "playbook": playbook})
 
 
 @member_view
