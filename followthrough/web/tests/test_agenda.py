@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.staticfiles import finders
@@ -142,3 +143,20 @@ def test_the_agenda_reads_provenance_without_a_query_per_row(
         body = alice_client.get("/").content.decode()
 
     assert body.count("First purchase · step 1") == 6
+
+
+def test_a_long_overdue_list_starts_short_and_shows_more_on_request(
+    alice_client, contact, plan
+) -> None:
+    for i in range(30):
+        plan(contact, f"Late touch {i:02d}", NOW - timedelta(days=i + 1))
+
+    def shown(page: str) -> int:
+        return len(set(re.findall(r"Late touch \d\d", page)))
+
+    short = alice_client.get("/").content.decode()
+    assert shown(short) == 25
+    assert "… and 5 more not shown." in short and "rows=all#overdue" in short
+
+    full = alice_client.get("/?who=me&rows=all").content.decode()
+    assert shown(full) == 30

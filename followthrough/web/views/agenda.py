@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from followthrough.access import access_user
 from followthrough.accounts.models import User
 from followthrough.accounts.selectors import user_list
-from followthrough.activity.selectors import agenda_get
+from followthrough.activity.selectors import AGENDA_LIMIT, agenda_get
 from followthrough.people.selectors import neglected_report
 from followthrough.web.views.common import MemberRequest, member_view
 
@@ -23,14 +23,21 @@ def _subject(request: MemberRequest) -> tuple[str, User | None]:
     return who, access_user(workspace=request.user.workspace, user_id=who)
 
 
+# A short morning list first (DESIGN principle 7); "show more" asks for the long one. Each row
+# carries its four action forms, so rendering, not the query, is what a long list costs.
+SHORT_ROWS = 25
+
+
 @member_view
 @require_GET
 def agenda(request: MemberRequest) -> HttpResponse:
     workspace, now = request.user.workspace, timezone.now()
     who, subject = _subject(request)
+    rows = AGENDA_LIMIT if request.GET.get("rows") == "all" else SHORT_ROWS
     context = {
         "agenda": agenda_get(workspace=workspace, user=subject, now=now,
-                             tz_name=request.user.local_timezone),
+                             tz_name=request.user.local_timezone, limit=rows),
+        "short": rows == SHORT_ROWS,
         "who": who,
         "subject": subject,
         "members": user_list(workspace=workspace),
