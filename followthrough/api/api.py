@@ -9,7 +9,15 @@ from ninja.errors import ValidationError, ValidationErrorContext
 from followthrough.api.auth import ApiTokenAuth
 from followthrough.api.docs import OfflineSwagger
 from followthrough.api.errors import install_handlers
-from followthrough.api.routers import agenda, contacts, followups, interactions, organizations
+from followthrough.api.routers import (
+    agenda,
+    contacts,
+    events,
+    followups,
+    interactions,
+    organizations,
+    playbooks,
+)
 
 
 class FollowthroughAPI(NinjaAPI):
@@ -29,7 +37,8 @@ class FollowthroughAPI(NinjaAPI):
 api = FollowthroughAPI(
     title="Followthrough API",
     version="1",
-    description="Contacts, organizations, the tracking log, follow-ups and the agenda. "
+    description="Contacts, organizations, the tracking log, follow-ups, the agenda, events "
+    "(touch points) and playbooks. "
     "Authenticate with `Authorization: Bearer ft_…` (create a token under Account → API tokens "
     "or with `followthrough token --email …`).",
     urls_namespace="api",
@@ -42,3 +51,5 @@ api.add_router("/organizations", organizations.router)
 api.add_router("/interactions", interactions.router)
 api.add_router("/followups", followups.router)
 api.add_router("/agenda", agenda.router)
+api.add_router("/events", events.router)
+api.add_router("/playbooks", playbooks.router)
