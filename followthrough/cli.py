@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "serve": "Set up the database if needed, then serve the web app and the API.",
     "worker": "Run the background worker (queued jobs).",
     "tick": "Run the engine once (cadence, dates, missed purchases, pending events); --as-of DATE.",
+    "import": "Import history from a file: `import purchases FILE [--dry-run]`.",
     "agenda": "Print the agenda (overdue, today, next 7 days) as a table or as JSON.",
     "createuser": "Create a user, and with --workspace-name their new workspace.",
     "token": "Create, list or revoke a user's API tokens.",

@@ -186,6 +186,9 @@ def _huey() -> dict[str, object]:
         "huey_class": "huey.SqliteHuey",
         "name": "followthrough",
         "filename": str(DATA_DIR / "huey.sqlite3"),
+        # The events and outbox tables are the truth; the queue only wakes workers, so a
+        # message lost in a power cut costs a few minutes (the tick finds the work), not data.
+        "fsync": False,
         "immediate": False,
     }
 

@@ -6,17 +6,14 @@ workers, ticks and replays can run at once and each event is evaluated exactly o
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from itertools import groupby
-from operator import itemgetter
+from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import CharField, Count, Exists, OuterRef, Q
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from followthrough.accounts.models import Role, User, Workspace
@@ -32,7 +29,6 @@ from followthrough.core.facts import (
     PURCHASE,
     EventRecord,
     facts_at,
-    purchase_missed,
 )
 from followthrough.core.playbooks import (
     STOP_REASONS,
@@ -45,6 +41,7 @@ from followthrough.core.playbooks import (
 )
 from followthrough.core.scheduling import ReachPrefs, choose_channel, next_slot
 from followthrough.events.models import Event
+from followthrough.insight.selectors import missed_purchase_candidates
 from followthrough.people.models import Contact, ImportantDate, Organization, Stage
 from followthrough.people.selectors import contacts_past_cadence
 from followthrough.playbooks.defaults import DEFAULT_PLAYBOOKS, ORIGIN_BY_TRIGGER
@@ -634,59 +631,20 @@ def _derive_dates(ws: Workspace, now: datetime) -> int:
 
 
 def _derive_missed(ws: Workspace, now: datetime) -> int:
-    """The simple rhythm rule: three or more purchases and more than 1.5 × the median interval
-    since the last one → purchase.missed (once per last purchase).
+    """Regular buyers who missed their rhythm → purchase.missed, once per last purchase.
 
-    This reads every purchase of the book (two million rows for a large one), so it reads them
-    sorted by contact as plain text and turns them into local days itself: Django's per-row
-    datetime conversion would be most of the tick."""
-    tz = ZoneInfo(ws.timezone)
-    today = now.astimezone(tz).date()
-    former = set(
-        Contact.objects.filter(workspace=ws, stage=Stage.FORMER).values_list("id", flat=True)
-    )
-    rows = (
-        Event.objects.filter(workspace=ws, type=PURCHASE)
-        .annotate(at=Cast("occurred_at", CharField()))
-        .order_by("contact_id")
-        .values_list("contact_id", "at")
-    )
-    local_day = _local_day_reader(tz)
+    Who missed it is insight's call: each customer's own rhythm and, where the workspace's
+    purchase model is fitted, their chance of still being active; the simple rule (three or
+    more purchases and more than 1.5 × the median interval) when it is not."""
+    today = now.astimezone(ZoneInfo(ws.timezone)).date()
     derived = []
-    for contact_id, group in groupby(rows.iterator(chunk_size=10_000), key=itemgetter(0)):
-        days = [local_day(at) for _, at in group]
-        missed = None if contact_id in former else purchase_missed(days, today=today)
-        if missed:
-            typical, since = missed
-            last = max(days).isoformat()
-            data = {"typical_days": round(typical), "days_since": since, "last_purchase": last}
-            derived.append((contact_id, "purchase.missed", now, {"key": last, **data}))
+    for contact_id, typical, since, p_alive, reason in missed_purchase_candidates(
+        workspace=ws, now=now
+    ):
+        last = (today - timedelta(days=since)).isoformat()
+        data: dict[str, Any] = {"typical_days": round(typical), "days_since": since,
+                                "last_purchase": last, "reason": reason}
+        if p_alive is not None:
+            data["p_alive"] = round(p_alive, 3)
+        derived.append((contact_id, "purchase.missed", now, {"key": last, **data}))
     return _derived(ws, derived)
-
-
-def _local_day_reader(tz: ZoneInfo) -> Callable[[str], date]:
-    """A function from a stored UTC time as text ("2026-11-23 14:00:00[.ffffff][+00]") to its
-    day in `tz`. Days are cached per UTC hour when the offset is the same whole number of hours
-    all through that hour (every hour but a few, in most zones): a whole-hour shift cannot move
-    part of an hour across midnight."""
-    hours: dict[str, date] = {}
-
-    def local(moment: datetime) -> datetime:
-        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        return aware.astimezone(tz)
-
-    def day(text: str) -> date:
-        hour = text[:13]
-        if text[19:].lstrip(".0123456789") not in ("", "+00", "+00:00"):
-            return local(datetime.fromisoformat(text)).date()  # not UTC: no hour to share
-        if hour in hours:
-            return hours[hour]
-        start = local(datetime.fromisoformat(hour + ":00:00+00:00"))
-        end = local(start + timedelta(minutes=59, seconds=59, microseconds=999_999))
-        offset = start.utcoffset() or timedelta()
-        if offset == end.utcoffset() and offset % timedelta(hours=1) == timedelta():
-            hours[hour] = start.date()
-            return start.date()
-        return local(datetime.fromisoformat(text)).date()
-
-    return day

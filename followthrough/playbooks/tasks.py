@@ -3,14 +3,14 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from followthrough.playbooks.engine import engine_tick, event_process
+from followthrough.playbooks.engine import engine_tick, events_process
 
 
 @db_task(retries=3, retry_delay=10)
 def events_process_task(event_ids: list[int]) -> int:
     """Evaluate newly stored events. Safe to run twice: each event is claimed before it is
     evaluated, and the periodic tick picks up anything a lost task left behind."""
-    return sum(event_process(event_id=i) for i in event_ids)
+    return events_process(event_ids=event_ids)
 
 
 @db_periodic_task(crontab(minute="*/5"))
