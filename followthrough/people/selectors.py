@@ -117,8 +117,9 @@ def neglected_report(*, workspace: Workspace, now: datetime) -> NeglectReport:
     neglected = contacts_past_cadence(contacts=clients, workspace=workspace, now=now)
     return NeglectReport(
         clients=clients.count(),
+        # Never touched first, then the longest untouched (NULLs sort last on PostgreSQL).
         neglected=neglected.select_related("organization", "owner").order_by(
-            "last_touched_at", "created_at"
+            F("last_touched_at").asc(nulls_first=True), "created_at", "id"
         ),
         count=neglected.count(),
     )
