@@ -3,9 +3,11 @@ and the contact's channel preferences in words."""
 
 import calendar
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -184,3 +186,19 @@ def points(share: float | None) -> str:
 def whole(value: float | None) -> str:
     """Rounded like Python (and so like the charts and the at-risk sentences): 28.5 → 28."""
     return "" if value is None else str(round(value))
+
+
+FOLLOWUP_ACTIONS = ("complete", "snooze", "reschedule", "skip")
+
+
+@register.simple_tag
+def followup_urls(pk: int) -> dict[str, str]:
+    """The four action URLs of a follow-up. An agenda page has dozens of rows, each using each
+    URL twice; reversing once per action name and filling in the id keeps that off the render."""
+    return {action: _action_url(action).replace("/0/", f"/{int(pk)}/") for action in
+            FOLLOWUP_ACTIONS}
+
+
+@cache
+def _action_url(action: str) -> str:
+    return reverse(f"web:followup_{action}", args=[0])

@@ -155,8 +155,8 @@ def test_a_long_overdue_list_starts_short_and_shows_more_on_request(
         return len(set(re.findall(r"Late touch \d\d", page)))
 
     short = alice_client.get("/").content.decode()
-    assert shown(short) == 25
-    assert "… and 5 more not shown." in short and "rows=all#overdue" in short
+    assert shown(short) == 20
+    assert "… and 10 more not shown." in short and "rows=all#overdue" in short
 
     full = alice_client.get("/?who=me&rows=all").content.decode()
     assert shown(full) == 30

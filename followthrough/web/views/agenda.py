@@ -25,7 +25,7 @@ def _subject(request: MemberRequest) -> tuple[str, User | None]:
 
 # A short morning list first (DESIGN principle 7); "show more" asks for the long one. Each row
 # carries its four action forms, so rendering, not the query, is what a long list costs.
-SHORT_ROWS = 25
+SHORT_ROWS = 20
 
 
 @member_view
