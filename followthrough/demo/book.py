@@ -1,5 +1,6 @@
 """Writing the demo book: staff, tags, organizations, then contacts chunk by chunk with their
-emails, phones, interests, dates, interactions and follow-ups.
+emails, phones, interests, dates, purchases and other events, the repeat-purchase playbook's runs,
+interactions and follow-ups.
 
 The rows are the ones the services would write (contact_create, interaction_log,
 followup_create): emails lower-cased, phones in E.164 as phone_normalize gives them, the search
@@ -8,10 +9,12 @@ follow-ups due in slots the contact accepts. They are written as plain tuples (s
 because one row at a time through the services takes hours at benchmark size.
 """
 
+import math
 import random
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,8 +24,17 @@ from followthrough.accounts.models import Role as UserRole
 from followthrough.accounts.models import User, Workspace
 from followthrough.accounts.services import user_create, workspace_create
 from followthrough.activity.models import Direction, FollowUp, Interaction
+from followthrough.core.facts import purchase_missed
 from followthrough.demo import words
-from followthrough.demo.plan import BOOK_SIZE, Role, plan_agenda
+from followthrough.demo.buying import BuyerRole, Sale, buying_history
+from followthrough.demo.experiment import (
+    Experiment,
+    Outcome,
+    experiment_configure,
+    experiment_outcome,
+)
+from followthrough.demo.ledger import EVENT_COLUMNS, RUN_COLUMNS, LiveEvent, contact_events
+from followthrough.demo.plan import BIRTHDAY_LEAD_DAYS, BOOK_SIZE, Role, late_twice, plan_agenda
 from followthrough.demo.profiles import (
     OWNER,
     SALES,
@@ -36,7 +48,8 @@ from followthrough.demo.profiles import (
     stream,
 )
 from followthrough.demo.rows import Table
-from followthrough.demo.story import FollowUpPlan, Story, TouchPlan, build_story
+from followthrough.demo.story import FollowUpPlan, RunPlan, Story, TouchPlan, build_story
+from followthrough.events.models import Event
 from followthrough.people.models import (
     Contact,
     ContactEmail,
@@ -49,6 +62,7 @@ from followthrough.people.models import (
     Tag,
 )
 from followthrough.people.services import phone_normalize
+from followthrough.playbooks.models import PlaybookRun, RunStatus
 
 # Printed by the `demo` command and documented in README.md: the demo holds made-up people only.
 DEMO_PASSWORD = "followthrough-demo"  # noqa: S105
@@ -80,14 +94,25 @@ INTERACTION_COLUMNS = (
 FOLLOWUP_COLUMNS = (
     "workspace", "contact", "assignee", "due_at", "purpose", "channel", "origin", "status",
     "snooze_count", "skip_reason", "completed_at", "interaction", "created_by", "created_at",
+    "event", "run", "step_index",
 )
+
+
+@dataclass(frozen=True)
+class Missed:
+    """A customer the simple missed-purchase rule holds for today, and the day it first did."""
+
+    contact_id: int
+    since_day: date  # the first day it held: the engine's tick derived purchase.missed then
+    typical_days: float
+    last_purchase: date
 
 
 class Book:
     """One demo workspace being written. `write()` runs inside the caller's transaction."""
 
     def __init__(self, *, seed: int, now: datetime, size: int) -> None:
-        self.seed, self.size = seed, size
+        self.seed, self.size, self.now = seed, size, now
         self.today = now.astimezone(SHOP_TZ).date()
         self.morning = datetime.combine(self.today, time(0), tzinfo=SHOP_TZ).astimezone(UTC)
         self.users: dict[str, User] = {}
@@ -97,7 +122,10 @@ class Book:
         self.influencers: list[int] = []
         self.local_parts: dict[str, int] = {}
         self.numbers: set[str] = set()
-        self.interactions = self.followups = 0
+        self.interactions = self.followups = self.events = self.runs = 0
+        self.live: list[LiveEvent] = []
+        self.missed: list[Missed] = []
+        self.late_twice: int | None = None
         self.tables = {
             "contact": Table(Contact, CONTACT_COLUMNS),
             "email": Table(ContactEmail, ("workspace", "contact", "email", "label", "is_primary")),
@@ -107,21 +135,29 @@ class Book:
             "date": Table(ImportantDate, ("contact", "kind", "label", "month", "day", "year")),
             "interaction": Table(Interaction, INTERACTION_COLUMNS),
             "followup": Table(FollowUp, FOLLOWUP_COLUMNS),
+            "event": Table(Event, EVENT_COLUMNS, ready=("data",)),
+            "run": Table(PlaybookRun, RUN_COLUMNS),
         }
 
     def write(self) -> Workspace:
         self.workspace = workspace_create(name=words.SHOP_NAME, timezone_name=words.SHOP_TIMEZONE)
         self.workspace.postal_address = words.SHOP_ADDRESS
-        self.workspace.save(update_fields=["postal_address"])
+        self.workspace.date_lead_days = BIRTHDAY_LEAD_DAYS
+        self.workspace.save(update_fields=["postal_address", "date_lead_days"])
+        experiment_configure(workspace=self.workspace)
+        self.experiment = Experiment.load(workspace=self.workspace, today=self.today)
         self._staff()
         self._tags()
         self._organizations()
         org_kinds = [org.kind for _, org in self.organizations]
+        # One place is kept for the lead who sent the web form last night (see morning.py).
+        people = self.size - 1
         cores = [core_profile(seed=self.seed, index=i, today=self.today, org_kinds=org_kinds)
-                 for i in range(self.size)]
+                 for i in range(people)]
         self.influencers = [c.index for c in cores if c.influence]
         roles = plan_agenda(cores, seed=self.seed, today=self.today, scale=self.size / BOOK_SIZE)
-        for start in range(0, self.size, CHUNK):
+        self.late_twice = late_twice(cores, roles, today=self.today)
+        for start in range(0, people, CHUNK):
             self._chunk(cores[start:start + CHUNK], roles)
         return self.workspace
 
@@ -168,7 +204,70 @@ class Book:
         self.contact_ids += ids
         self._referrals(people, ids)
         self._details(ids, people, details)
-        self._log(ids, stories)
+        outcomes = [self._buying(contact_id, person, story, roles.get(person.core.index))
+                    for contact_id, person, story in zip(ids, people, stories, strict=True)]
+        runs = self._events(ids, people, stories, outcomes)
+        self._log(ids, stories, outcomes, runs)
+
+    # -- purchases, invoices, service visits and the runs they started --------------------
+    def _buying(self, contact_id: int, person: Person, story: Story, role: Role | None
+                ) -> Outcome:
+        core = person.core
+        kind = role.kind if role is not None else ""
+        org = self.organizations[core.organization][1] if core.organization is not None else None
+        buying = buying_history(
+            seed=self.seed, person=person, story=story, today=self.today,
+            org_kind=org.kind if org is not None else None,
+            role=BuyerRole(missed_today=kind == "missed_live", late_payment=kind == "late_payment",
+                           late_twice=core.index == self.late_twice),
+        )
+        outcome = experiment_outcome(experiment=self.experiment, seed=self.seed,
+                                     contact_id=contact_id, person=person, story=story,
+                                     buying=buying)
+        if core.stage != Stage.FORMER:
+            self._missed(contact_id, outcome.sales)
+        return outcome
+
+    def _missed(self, contact_id: int, sales: list[Sale]) -> None:
+        """Where the engine's simple rule (core.facts.purchase_missed) holds today, the day it
+        first held: its tick stored purchase.missed then (see morning.py)."""
+        found = purchase_missed([sale.day for sale in sales], today=self.today)
+        if found is None:
+            return
+        typical, since = found
+        last = self.today - timedelta(days=since)
+        first_day = last + timedelta(days=math.floor(1.5 * typical) + 1)
+        self.missed.append(Missed(contact_id, first_day, typical, last))
+
+    def _events(self, ids: list[int], people: list[Person], stories: list[Story],
+                outcomes: list[Outcome]) -> dict[RunPlan, tuple[int, int]]:
+        """Write the events, then the runs they started; returns (run id, event id) by run."""
+        rows: list[tuple[Any, ...]] = []
+        sales: list[Sale | None] = []
+        for contact_id, person, story, outcome in zip(ids, people, stories, outcomes,
+                                                      strict=True):
+            found = contact_events(workspace_id=self.workspace.pk, contact_id=contact_id,
+                                   index=person.core.index, sales=outcome.sales,
+                                   services=story.services, live=story.live)
+            rows += found.rows
+            sales += found.sales
+            self.live += found.live
+        event_ids = self.tables["event"].insert(rows)
+        self.events += len(rows)
+        by_sale = {id(sale): event_id for sale, event_id in zip(sales, event_ids, strict=True)
+                   if sale is not None}
+        runs = [(run, contact_id, person.core.stage)
+                for contact_id, person, outcome in zip(ids, people, outcomes, strict=True)
+                for run in outcome.runs]
+        run_ids = self.tables["run"].insert([
+            (self.workspace.pk, self.experiment.playbook.pk, contact_id,
+             by_sale[id(run.trigger)], stage, RunStatus.ACTIVE, run.started_at, None, "",
+             run.held_out)
+            for run, contact_id, stage in runs
+        ])
+        self.runs += len(runs)
+        return {run: (run_id, by_sale[id(run.trigger)])
+                for (run, _, _), run_id in zip(runs, run_ids, strict=True)}
 
     def _reach(self, person: Person) -> tuple[list[str], list[tuple[str, str]]]:
         rng = stream(self.seed, person.core.index, "reach")
@@ -216,13 +315,17 @@ class Book:
             "consent_at": datetime.combine(day, time(12), tzinfo=SHOP_TZ).astimezone(UTC),
         }
 
+    def new_local_part(self, first_name: str, last_name: str) -> str:
+        """"ana.garcia", then "ana.garcia2"…: no two people of the book share an address."""
+        base = _ascii(first_name) + "." + _ascii(last_name)
+        seen = self.local_parts.get(base, 0)
+        self.local_parts[base] = seen + 1
+        return base if seen == 0 else f"{base}{seen + 1}"
+
     def _emails(self, rng: random.Random, person: Person) -> list[str]:
         if rng.random() < 0.12:
             return []
-        base = _ascii(person.first_name) + "." + _ascii(person.last_name)
-        seen = self.local_parts.get(base, 0)
-        self.local_parts[base] = seen + 1
-        local = base if seen == 0 else f"{base}{seen + 1}"
+        local = self.new_local_part(person.first_name, person.last_name)
         emails = [f"{local}@{rng.choice(words.PERSONAL_EMAIL_DOMAINS)}"]
         if person.core.organization is not None and rng.random() < 0.3:
             org = self.organizations[person.core.organization][1]
@@ -286,33 +389,39 @@ class Book:
         for table, rows in (("email", emails), ("phone", phones), ("tag", tags), ("date", dates)):
             self.tables[table].insert(rows)
 
-    def _log(self, ids: list[int], stories: list[Story]) -> None:
+    def _log(self, ids: list[int], stories: list[Story], outcomes: list[Outcome],
+             runs: dict[RunPlan, tuple[int, int]]) -> None:
         """Interactions first (the done follow-ups point at them), then every follow-up."""
         ws = self.workspace.pk
-        touches = [(contact_id, t) for contact_id, story in zip(ids, stories, strict=True)
-                   for t in story.touches]
+        touches = [(contact_id, t)
+                   for contact_id, story, outcome in zip(ids, stories, outcomes, strict=True)
+                   for t in (*story.touches, *outcome.touches)]
         interaction_ids = self.tables["interaction"].insert([
             (ws, contact_id, self.users[t.by].pk, t.at, t.channel, t.direction, t.summary,
              t.needs, t.next_approach, t.cost, t.at)  # logged when it happened
             for contact_id, t in touches
         ])
-        followups = [self._followup(contact_id, t.followup, interaction_id)
+        followups = [self._followup(contact_id, t.followup, interaction_id, runs)
                      for (contact_id, t), interaction_id in zip(touches, interaction_ids,
                                                                  strict=True)
                      if t.followup is not None]
-        followups += [self._followup(contact_id, plan, None)
-                      for contact_id, story in zip(ids, stories, strict=True)
-                      for plan in story.followups]
+        followups += [self._followup(contact_id, plan, None, runs)
+                      for contact_id, story, outcome in zip(ids, stories, outcomes, strict=True)
+                      for plan in (*story.followups, *outcome.followups)]
         self.tables["followup"].insert(followups)
         self.interactions += len(touches)
         self.followups += len(followups)
 
-    def _followup(self, contact_id: int, plan: FollowUpPlan, interaction_id: int | None
-                  ) -> tuple[Any, ...]:
+    def _followup(self, contact_id: int, plan: FollowUpPlan, interaction_id: int | None,
+                  runs: dict[RunPlan, tuple[int, int]]) -> tuple[Any, ...]:
         staff = self.users[plan.by].pk
+        run_id, event_id = runs[plan.run] if plan.run is not None else (None, None)
+        # The engine plans a playbook's follow-ups: nobody created them by hand.
+        created_by = None if plan.run is not None else staff
         return (self.workspace.pk, contact_id, staff, plan.due_at, plan.purpose, plan.channel,
                 plan.origin, plan.status, plan.snooze_count, plan.skip_reason,
-                plan.completed_at, interaction_id, staff, plan.created_at)
+                plan.completed_at, interaction_id, created_by, plan.created_at, event_id,
+                run_id, plan.step_index)
 
 
 def _referrer_sql() -> str:

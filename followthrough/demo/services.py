@@ -1,6 +1,8 @@
 """Writes the demo workspace: Spoke & Chain Cycles, a bike shop with three staff and a book of a
 few hundred people (or a hundred thousand, for the benchmarks). How the book is made up is in
-profiles.py (who), plan.py (the morning's agenda), story.py (their history) and book.py (rows)."""
+profiles.py (who), plan.py (the morning's agenda), story.py (their history), buying.py (their
+purchases and invoices), experiment.py (the repeat-purchase playbook's hold-out), book.py and
+ledger.py (rows), and morning.py (what the engine and the nightly rhythm job make of it)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,8 +13,11 @@ from django.db import connection, transaction
 from followthrough.accounts.models import User, Workspace
 from followthrough.activity.models import FollowUp, Interaction
 from followthrough.demo.book import DEMO_PASSWORD, STAFF, Book
+from followthrough.demo.morning import Morning, MorningReport
 from followthrough.demo.plan import BOOK_SIZE
 from followthrough.demo.profiles import OWNER
+from followthrough.events.models import Event
+from followthrough.playbooks.models import PlaybookRun
 
 __all__ = ["DEMO_OWNER_EMAIL", "DEMO_PASSWORD", "DemoWorkspace", "demo_workspace_create",
            "demo_workspace_delete", "demo_workspace_get"]
@@ -28,6 +33,8 @@ class DemoWorkspace:
     contacts: int
     interactions: int
     followups: int
+    events: int
+    morning: MorningReport
 
 
 def demo_workspace_get() -> Workspace | None:
@@ -48,8 +55,13 @@ def demo_workspace_create(
     book = Book(seed=seed, now=now, size=contacts)
     with transaction.atomic():
         workspace = book.write()
-    return DemoWorkspace(workspace, book.users[OWNER], contacts, book.interactions,
-                         book.followups)
+        morning = Morning(book).run()
+    return DemoWorkspace(
+        workspace, book.users[OWNER], contacts,
+        Interaction.objects.filter(workspace=workspace).count(),
+        FollowUp.objects.filter(workspace=workspace).count(),
+        Event.objects.filter(workspace=workspace).count(), morning,
+    )
 
 
 def demo_workspace_delete(*, workspace: Workspace) -> None:
@@ -59,8 +71,9 @@ def demo_workspace_delete(*, workspace: Workspace) -> None:
     with transaction.atomic():
         FollowUp.objects.filter(workspace=workspace).delete()
         qn = connection.ops.quote_name
-        table = qn(Interaction._meta.db_table)
-        column = qn(Interaction._meta.get_field("workspace").column)
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [workspace.pk])  # noqa: S608 -- names from model metadata
+            for model in (Interaction, PlaybookRun, Event):
+                table = qn(model._meta.db_table)
+                column = qn(model._meta.get_field("workspace").column)
+                cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [workspace.pk])  # noqa: S608 -- names from model metadata
         workspace.delete()

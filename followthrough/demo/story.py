@@ -5,6 +5,10 @@ months instead of being dropped; a bike sale is followed by a handwritten note a
 call after two; clients come in for tune-ups, ask questions, ride with the shop; gold clients get
 birthday cards; some clients are quietly forgotten. Nothing happens on or after the demo's "today":
 the morning starts with the log up to yesterday evening and the follow-ups the agenda shows.
+
+A story also records what the contact bought at the counter and their service visits (the events
+of ledger.py), and the events of the last days that the engine itself evaluates (morning.py):
+the agenda follow-ups about those are the engine's, not the story's.
 """
 
 import random
@@ -12,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from followthrough.activity.models import Direction, Origin, Status
@@ -19,9 +24,12 @@ from followthrough.core.cadence import DEFAULT_CADENCE_DAYS
 from followthrough.core.channels import TouchChannel
 from followthrough.core.scheduling import choose_channel, next_slot
 from followthrough.demo import words
-from followthrough.demo.plan import Role, slot_on
+from followthrough.demo.plan import BIRTHDAY_LEAD_DAYS, Role, slot_on
 from followthrough.demo.profiles import HISTORY_DAYS, SALES, SERVICE, ImportantDay, Person, stream
 from followthrough.people.models import DateKind, Source, Stage, Tier
+
+if TYPE_CHECKING:
+    from followthrough.demo.buying import Sale
 
 T = TouchChannel
 OUT, IN = Direction.OUTBOUND, Direction.INBOUND
@@ -29,6 +37,8 @@ SHOP_TZ = ZoneInfo(words.SHOP_TIMEZONE)
 # Mean days between keep-in-touch moments, by tier: gold clients hear from us about monthly.
 INTERVAL: dict[str, int] = {Tier.GOLD: 16, Tier.SILVER: 38, Tier.BRONZE: 75, Tier.NONE: 150}
 NOTE_COST, CARD_COST = Decimal("2.50"), Decimal("3.75")
+# Coffee and snacks per rider at a shop ride or clinic: what keeping in touch at events costs.
+EVENT_COST = Decimal("6.00")
 PAID_CHANNELS = (T.NOTE, T.CARD, T.GIFT, T.LETTER)
 
 
@@ -44,6 +54,18 @@ class FollowUpPlan:
     completed_at: datetime | None = None
     skip_reason: str = ""
     snooze_count: int = 0
+    # Planned by the engine: the run (and so the event) and the playbook step behind it.
+    run: "RunPlan | None" = None
+    step_index: int | None = None
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: rows are matched to their ids
+class RunPlan:
+    """A playbook run started by one of the customer's purchases."""
+
+    trigger: "Sale"
+    started_at: datetime
+    held_out: bool
 
 
 @dataclass(frozen=True)
@@ -59,11 +81,45 @@ class TouchPlan:
     followup: FollowUpPlan | None = None  # the planned follow-up this touch completed
 
 
+@dataclass(frozen=True)
+class PurchasePlan:
+    """Something they bought at the counter (a bike, an accessory). `live`: the purchase is
+    recorded through the engine when the book is written (a sale of the last few days)."""
+
+    at: datetime
+    amount: Decimal
+    items: tuple[str, ...]
+    live: bool = False
+
+
+@dataclass(frozen=True)
+class ServicePlan:
+    at: datetime
+    note: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class LivePlan:
+    """An event of the last weeks recorded through the engine, which plans its follow-ups."""
+
+    at: datetime
+    type: str
+    data: dict[str, str]
+
+
 @dataclass
 class Story:
     touches: list[TouchPlan] = field(default_factory=list)
     # Skipped and still pending follow-ups; the done ones hang off the touch that completed them.
     followups: list[FollowUpPlan] = field(default_factory=list)
+    purchases: list[PurchasePlan] = field(default_factory=list)
+    services: list[ServicePlan] = field(default_factory=list)
+    live: list[LivePlan] = field(default_factory=list)
+    # The last day of the history the shop wrote on its own initiative: a playbook touch after
+    # it would break what the agenda follow-up is about (a neglected client, a cadence running
+    # out today), so later playbook follow-ups are skipped instead.
+    touch_limit: date | None = None
 
 
 class _Writer:
@@ -77,6 +133,8 @@ class _Writer:
         self.limit = today - timedelta(days=1)
         self.joined = person.core.joined
         self.until: date | None = None  # set by a scene that needs the history to stop early
+        self.first_buy: date | None = None  # set by a scene about their first purchase
+        self.live_sale: date | None = None  # the day of a sale recorded through the engine
         self.story = Story()
 
     def days(self, low: int, high: int) -> timedelta:
@@ -188,6 +246,7 @@ def build_story(*, seed: int, person: Person, role: Role | None, today: date) ->
     if role is not None and role.kind in _SETUPS:
         _SETUPS[role.kind](w, role)
     w.limit = _history_until(w, role)
+    w.story.touch_limit = w.limit
     _HISTORIES[person.core.stage](w)
     w.limit = today - timedelta(days=1)
     if person.core.stage in _EPILOGUES:
@@ -215,7 +274,7 @@ def _history_until(w: _Writer, role: Role | None) -> date:
 
 
 # Days without any touch before the follow-up is due, so that the story leads up to it.
-_QUIET_BEFORE = {"call_14d": 15, "note_7d": 8, "birthday": 3, "web_form_reply": 2,
+_QUIET_BEFORE = {"call_14d": 15, "note_7d": 8, "web_form_reply": 2,
                  "quote_followup": 20, "test_ride_followup": 20}
 
 
@@ -296,6 +355,7 @@ def _prospect_history(w: _Writer) -> None:
 # -- clients -------------------------------------------------------------------------------
 def _client_history(w: _Writer) -> None:
     first_buy = w.joined if w.core.source == Source.WALK_IN else w.joined + w.days(2, 20)
+    first_buy = w.first_buy or first_buy
     _first_contact(w, w.joined)
     if first_buy > w.limit:
         return
@@ -312,10 +372,19 @@ def _client_history(w: _Writer) -> None:
 def _sale(w: _Writer, day: date, bike: str, *, first: bool) -> None:
     fit = w.rng.choice(("saddle height set", "full fit session", "swapped the stem",
                         "fitted pedals and cages"))
-    w.log(day, T.MEETING, f"{'Bought' if first else 'Bought another bike:'} a {bike}; {fit}",
-          direction=IN, by=w.rng.choice((w.core.owner, SALES)),
-          needs=f"Rides mostly {w.person.interest}",
-          next_approach="Note after a week, call after two")
+    at = w.log(day, T.MEETING, f"{'Bought' if first else 'Bought another bike:'} a {bike}; {fit}",
+               direction=IN, by=w.rng.choice((w.core.owner, SALES)),
+               needs=f"Rides mostly {w.person.interest}",
+               next_approach="Note after a week, call after two")
+    if at is not None:
+        w.story.purchases.append(PurchasePlan(at, _price(w, w.person.interest), (bike,),
+                                              live=day == w.live_sale))
+
+
+def _price(w: _Writer, interest: str) -> Decimal:
+    """A shop price: $2,899, $1,449."""
+    low, high = words.BIKE_PRICES[interest]
+    return Decimal(w.rng.randrange(low // 50, high // 50 + 1) * 50 - 1)
 
 
 def _thank_you_note(w: _Writer, day: date, bike: str) -> None:
@@ -345,7 +414,10 @@ def _purchase(w: _Writer, day: date, *, first: bool) -> None:
 def _keep_in_touch(w: _Writer, day: date) -> None:
     roll = w.rng.random()
     if roll < 0.24:
-        w.log(day, T.MEETING, w.rng.choice(words.SERVICE_JOBS), direction=IN, by=SERVICE)
+        job, price = w.rng.choice(words.SERVICE_JOBS)
+        at = w.log(day, T.MEETING, job, direction=IN, by=SERVICE)
+        if at is not None:
+            w.story.services.append(ServicePlan(at, job, Decimal(price)))
     elif roll < 0.42:
         w.log(day, w.rng.choice((T.TEXT, T.EMAIL, T.CALL)), w.rng.choice(words.INBOUND_QUESTIONS),
               direction=IN, hours=(8, 21))
@@ -354,12 +426,17 @@ def _keep_in_touch(w: _Writer, day: date) -> None:
         purpose = f"Share {share}" if w.rng.random() < 0.3 else ""
         w.reach_out(day, T.EMAIL, f"Shared {share}", purpose=purpose)
     elif roll < 0.74:
-        w.log(day, T.EVENT, f"Came to the {w.rng.choice(words.EVENTS)}", direction=IN)
+        w.log(day, T.EVENT, f"Came to the {w.rng.choice(words.EVENTS)}", direction=IN,
+              cost=EVENT_COST)
     elif roll < 0.86:
         w.reach_out(day, T.CALL, w.rng.choice(words.CHECKINS), purpose="Keep in touch",
                     origin=Origin.CADENCE)
     elif roll < 0.95:
-        w.log(day, T.MEETING, f"Bought {w.rng.choice(words.ACCESSORIES)}", direction=IN)
+        item, low, high = w.rng.choice(words.ACCESSORIES)
+        at = w.log(day, T.MEETING, f"Bought {item}", direction=IN)
+        if at is not None:
+            amount = Decimal(w.rng.randrange(low // 5, high // 5 + 1) * 5 - 1)
+            w.story.purchases.append(PurchasePlan(at, amount, (item,)))
     elif roll < 0.98 or w.core.tier != Tier.GOLD:
         _purchase(w, day, first=False)
     else:
@@ -380,7 +457,8 @@ def _birthday_cards(w: _Writer, since: date) -> None:
         return
     for year in range(since.year, w.limit.year + 1):
         day = date(year, birthday.month, birthday.day) - timedelta(days=5)
-        if day >= since:
+        # Cards for the birthdays of the coming days are the engine's (date.upcoming).
+        if since <= day and day + timedelta(days=5) < w.today:
             w.reach_out(day, T.CARD, "Birthday card, signed by the whole shop",
                         purpose="Birthday card", origin=Origin.DATE, cost=CARD_COST)
 
@@ -426,11 +504,28 @@ def _joined_before(days: int) -> Step:
 
 def _recent_sale(days: int) -> Step:
     def setup(w: _Writer, role: Role) -> None:
-        # A newer client's first sale is the one the follow-up is about.
-        sale = role.day - timedelta(days=days)
-        if w.joined > sale - timedelta(days=40):
-            w.joined = sale
+        # A new client: the follow-up is about their first sale (a repeat sale would start
+        # the repeat-purchase playbook, whose touches are others).
+        w.joined = role.day - timedelta(days=days)
     return setup
+
+
+def _new_buyer_setup(w: _Writer, role: Role) -> None:
+    """A first bike bought in the last days: the engine plans the note a week after it."""
+    sale = role.day - timedelta(days=7)
+    w.first_buy = w.live_sale = sale
+    w.joined = sale if w.core.source == Source.WALK_IN else sale - w.days(2, 12)
+
+
+def _live_birthday_setup(w: _Writer, role: Role) -> None:
+    birthday = role.day + timedelta(days=BIRTHDAY_LEAD_DAYS)
+    year = w.person.birthday.year if w.person.birthday else None
+    w.person.birthday = ImportantDay(DateKind.BIRTHDAY, birthday.month, birthday.day, year)
+
+
+def _missed_setup(w: _Writer, role: Role) -> None:
+    # A regular drifting away; the shop has not been in touch for a few weeks either.
+    w.until = w.today - timedelta(days=20)
 
 
 def _on_hold_setup(w: _Writer, role: Role) -> None:
@@ -439,17 +534,13 @@ def _on_hold_setup(w: _Writer, role: Role) -> None:
     w.until = w.joined + timedelta(days=16)
 
 
-def _birthday_setup(w: _Writer, role: Role) -> None:
-    birthday = role.day + timedelta(days=4)
-    year = w.person.birthday.year if w.person.birthday else None
-    w.person.birthday = ImportantDay(DateKind.BIRTHDAY, birthday.month, birthday.day, year)
-
-
 _SETUPS: dict[str, Step] = {
     "call_14d": _recent_sale(14), "note_7d": _recent_sale(7), "nurture_3m": _joined_before(91),
     "nurture_6m": _joined_before(182), "web_form_reply": _joined_before(1),
     "quote_followup": _joined_before(12), "test_ride_followup": _joined_before(4),
-    "on_hold_revisit": _on_hold_setup, "birthday": _birthday_setup,
+    "on_hold_revisit": _on_hold_setup,
+    "new_buyer": _new_buyer_setup, "on_hold_live": _on_hold_setup,
+    "birthday_live": _live_birthday_setup, "missed_live": _missed_setup,
 }
 
 
@@ -473,8 +564,8 @@ def _after_sale(days: int, channel: TouchChannel, purpose: str) -> Step:
 
 
 def _checkin_scene(w: _Writer, role: Role) -> None:
-    tier = w.core.tier or "no"
-    _pend(w, role, T.CALL, f"Keep in touch ({tier} plan): ask how the riding is going",
+    # No tier in the purpose: the nightly job may move them to another tier by value.
+    _pend(w, role, T.CALL, "Keep in touch: ask how the riding is going",
           Origin.CADENCE)
 
 
@@ -498,12 +589,6 @@ def _share_scene(w: _Writer, role: Role) -> None:
     _pend(w, role, T.EMAIL, f"Share {share} (they're into {w.person.interest})", Origin.MANUAL)
 
 
-def _birthday_scene(w: _Writer, role: Role) -> None:
-    birthday = role.day + timedelta(days=4)
-    _pend(w, role, T.CARD, f"Birthday card: their birthday is {birthday:%B} {birthday.day}",
-          Origin.DATE)
-
-
 def _simple(purpose: str, channel: TouchChannel, origin: str = Origin.PLAYBOOK) -> Step:
     def scene(w: _Writer, role: Role) -> None:
         text = purpose.format(bike=w.bike, interest=w.person.interest,
@@ -513,11 +598,14 @@ def _simple(purpose: str, channel: TouchChannel, origin: str = Origin.PLAYBOOK) 
 
 
 def _web_form_scene(w: _Writer, role: Role) -> None:
-    interest = w.person.interest
-    w.log(role.day - timedelta(days=1), T.EMAIL,
-          f"Web form: asked about {interest} bikes for this season", direction=IN, hours=(19, 22))
-    _pend(w, role, T.EMAIL, f"Reply to last night's web-form question about {interest}",
-          Origin.PLAYBOOK)
+    """The form arrives as a lead.created event: the new-lead playbook plans the reply."""
+    question = f"asked about {w.person.interest} bikes for this season"
+    at = w.log(role.day - timedelta(days=1), T.EMAIL, f"Web form: {question}", direction=IN,
+               hours=(19, 22))
+    if at is not None:
+        w.story.live.append(LivePlan(at + timedelta(minutes=1), "lead.created", {
+            "channel": "web_form", "message": f"Hi, I {question.replace('asked', 'am asking')}"
+                                              ". When could I come in?"}))
 
 
 def _quote_scene(w: _Writer, role: Role) -> None:
@@ -546,6 +634,39 @@ def _on_hold_scene(w: _Writer, role: Role) -> None:
           Origin.PLAYBOOK)
 
 
+def _on_hold_live_scene(w: _Writer, role: Role) -> None:
+    """The same project on hold, recorded as a need.expected event: the engine's playbook
+    plans the revisit on the date they gave."""
+    whose = "the club's" if w.core.organization is not None else "their"
+    bike = w.bike
+    at = w.log(w.joined + timedelta(days=20), T.CALL,
+               f"The {bike} is on hold until {_day(role.day)}: {w.rng.choice(_ON_HOLD_WHY)}",
+               direction=IN, next_approach=f"Call back on {_day(role.day)}")
+    if at is not None:
+        note = f"{whose} {bike} was on hold until {_day(role.day)}; they asked us to call back"
+        w.story.live.append(LivePlan(at + timedelta(minutes=4), "need.expected",
+                                     {"revisit_on": role.day.isoformat(), "note": note}))
+
+
+def _day(day: date) -> str:
+    return f"{day:%B} {day.day}"
+
+
+_ON_HOLD_WHY = ("waiting for the year-end bonus", "the club votes on its budget first",
+                "moving house this month", "wants to sell the old bike first")
+
+
+def _missed_scene(w: _Writer, role: Role) -> None:
+    """Still around (at the group ride three weeks ago), just not buying: the missed purchase
+    is the news, not a lapse in keeping in touch."""
+    w.log(w.today - w.days(18, 25), T.EVENT, f"Came to the {words.EVENTS[0]}", direction=IN,
+          cost=EVENT_COST)
+
+
+def _engine_plans_it(w: _Writer, role: Role) -> None:
+    """The follow-up comes from the engine (see morning.py), not from the story."""
+
+
 def _lapsed_scene(purpose: str, origin: str) -> Step:
     def scene(w: _Writer, role: Role) -> None:
         latest = w.latest()
@@ -558,13 +679,16 @@ _SCENES: dict[str, Step] = {
     "call_14d": _after_sale(14, T.CALL, "Two-week check-in: how is the new {bike} riding?"),
     "note_7d": _after_sale(7, T.NOTE, "Handwritten thank-you note for the new {bike}"),
     "checkin": _checkin_scene, "tuneup": _tuneup_scene, "review_ask": _review_scene,
-    "share": _share_scene, "birthday": _birthday_scene,
+    "share": _share_scene,
     "nurture_3m": _simple("3-month check-in: still thinking about a {bike}?", T.CALL),
-    "nurture_6m": _simple("6-month check-in: the new {bike}s are in", T.EMAIL),
+    "nurture_6m": _simple("6-month check-in: this season's {bike} models are in", T.EMAIL),
     "web_form_reply": _web_form_scene,
     "event_invite": _simple("Invite to the {event}", T.EMAIL, Origin.MANUAL),
     "quote_followup": _quote_scene, "test_ride_followup": _test_ride_scene,
     "on_hold_revisit": _on_hold_scene,
+    "new_buyer": _engine_plans_it, "late_payment": _engine_plans_it,
+    "birthday_live": _engine_plans_it, "missed_live": _missed_scene,
+    "on_hold_live": _on_hold_live_scene,
     "winback": _lapsed_scene(
         "We haven't seen them since {since}: invite to the free safety check", Origin.CADENCE),
     "missed_tuneup": _lapsed_scene(
@@ -607,12 +731,7 @@ def _later_prospect(w: _Writer, horizon: date) -> Later | None:
 def _later_client(w: _Writer, horizon: date) -> Later | None:
     if w.rng.random() >= 0.4:
         return None
-    birthday = w.person.birthday
-    if birthday is not None:
-        for year in (w.today.year, w.today.year + 1):
-            card_day = date(year, birthday.month, birthday.day) - timedelta(days=5)
-            if horizon <= card_day <= horizon + timedelta(days=50):
-                return card_day, "Birthday card", T.CARD, Origin.DATE
+    # Birthday cards are no longer planned by hand: the engine plans one five days ahead.
     day = horizon + w.days(0, 40)
     return day, "Keep in touch: share something they'd enjoy", T.EMAIL, Origin.CADENCE
 

@@ -121,18 +121,20 @@ EVENTS = (
     "bike-fit workshop", "cross season kickoff",
 )
 
+# (what the service department did, what it cost in dollars)
 SERVICE_JOBS = (
-    "Tune-up: new chain and cassette, trued the rear wheel",
-    "Tune-up; replaced brake pads and cables",
-    "Flat fixed; set the tires up tubeless",
-    "Brake bleed and new rotors on the e-bike",
-    "Fork service and new grips",
-    "Bottom bracket creak fixed; recommended a fit check",
-    "Built a new front wheel with a dynamo hub",
-    "Overhaul: drivetrain deep clean and new bar tape",
-    "Replaced a worn chainring; checked the e-bike motor firmware",
-    "Tubeless sealant top-up and a pre-ride safety check",
+    ("Tune-up: new chain and cassette, trued the rear wheel", 189),
+    ("Tune-up; replaced brake pads and cables", 129),
+    ("Flat fixed; set the tires up tubeless", 65),
+    ("Brake bleed and new rotors on the e-bike", 165),
+    ("Fork service and new grips", 145),
+    ("Bottom bracket creak fixed; recommended a fit check", 75),
+    ("Built a new front wheel with a dynamo hub", 420),
+    ("Overhaul: drivetrain deep clean and new bar tape", 225),
+    ("Replaced a worn chainring; checked the e-bike motor firmware", 110),
+    ("Tubeless sealant top-up and a pre-ride safety check", 35),
 )
+
 
 # Things worth sending anyone: the shop's own news and what other customers found useful.
 GENERAL_SHARES = (
@@ -155,10 +157,60 @@ NEEDS = (
     "comparing with an online brand", "wants to try before buying", "needs a rack and fenders",
 )
 
+# (what they bought, lowest and highest price in dollars)
 ACCESSORIES = (
-    "lights and a lock", "a new helmet", "winter gloves and shoe covers", "a bike computer",
-    "a trainer for winter", "panniers", "a child seat", "new tires", "a saddle from the fit studio",
+    ("lights and a lock", 90, 160), ("a new helmet", 75, 260),
+    ("winter gloves and shoe covers", 70, 140), ("a bike computer", 180, 450),
+    ("a trainer for winter", 350, 1100), ("panniers", 110, 220), ("a child seat", 120, 230),
+    ("new tires", 90, 170), ("a saddle from the fit studio", 120, 280),
 )
+
+# What a bike costs, by what they ride (lowest and highest price in dollars).
+BIKE_PRICES: dict[str, tuple[int, int]] = {
+    "road cycling": (1400, 4800), "gravel": (1300, 4200), "mountain biking": (1100, 5200),
+    "commuting": (650, 1500), "kids bikes": (180, 520), "e-bikes": (2200, 5800),
+    "racing": (2800, 7500), "touring": (1300, 2600), "bikepacking": (1500, 3400),
+    "cyclocross": (1500, 3600), "triathlon": (2500, 6500), "bike fitting": (1400, 3200),
+    "group rides": (1500, 3500), "maintenance classes": (600, 1100), "cargo bikes": (3200, 7200),
+}
+
+# What regulars come back for (item, price in dollars): the club racer's monthly tubes and
+# sealant, the commuter's brake pads every season, a bigger upgrade twice a year.
+CONSUMABLES = (
+    ("two inner tubes", 18), ("tubeless sealant", 16), ("chain lube", 14),
+    ("energy gels and bars", 34), ("CO2 cartridges", 15), ("bar tape", 32), ("brake pads", 28),
+    ("a chain", 45), ("bottles", 24), ("race tires", 140), ("cleats", 28), ("degreaser", 17),
+)
+PARTS = (
+    ("brake pads and cables", 55), ("a chain and cassette", 145), ("new tires", 120),
+    ("light batteries and a rear light", 48), ("a rack and fenders", 135),
+    ("new grips and bar end plugs", 38), ("a helmet in the next size", 55),
+    ("winter tires", 160), ("a new saddle", 120), ("a frame bag", 95), ("a tune-up kit", 65),
+)
+UPGRADES = (
+    ("spring kit: shorts and a jersey", 180), ("a winter jacket and tights", 260),
+    ("a pair of carbon wheels", 1150), ("a power meter", 550), ("a dropper post", 380),
+    ("a new groupset", 890), ("an e-bike battery", 720), ("a roof rack", 420),
+)
+
+# Orders a club, team, school or business places on account (invoiced), by organization kind:
+# (what, lowest and highest amount in dollars).
+ORDERS: dict[str, tuple[tuple[str, int, int], ...]] = {
+    "club": (("club kit order: jerseys and bibs", 1400, 5200),
+             ("tubes, tires and tools for the club's ride support", 300, 900),
+             ("prizes for the club's season finale", 250, 700)),
+    "team": (("race wheels and tires for the team", 1800, 4800),
+             ("team kit: skinsuits and warm-ups", 1600, 3900),
+             ("a season of team bike service", 1200, 2800)),
+    "school": (("helmets and lights for the school bike club", 400, 1300),
+               ("season service for the team's bikes", 800, 2400)),
+    "business": (("fleet tune-ups for the office commuter bikes", 480, 1400),
+                 ("bike-to-work week prizes", 300, 800),
+                 ("a cargo bike for deliveries", 4200, 6800)),
+}
+# Who orders on the organization's account.
+ORDER_TITLES = frozenset({"Club president", "Treasurer", "Team manager", "Team coach",
+                          "Office manager", "Wellness coordinator", "PTA chair", "Coach", "Owner"})
 
 INBOUND_QUESTIONS = (
     "Asked whether we stock 650b gravel tires",
@@ -256,4 +308,22 @@ AFTER_SALE = (
     "adjusted the shifting at no charge", "suggested the Saturday no-drop ride",
     "saddle feels right now", "booked the free 30-day cable check",
     "asked about a rack for commuting", "recommended the gravel skills night",
+)
+
+# What the shop says after a purchase, when the repeat-purchase playbook asks for it.
+THANKS = (
+    "Thanked them for coming back; asked how the {item} is working out",
+    "Thank-you for the {item}; mentioned the Saturday no-drop ride",
+    "Thanked them for the {item}; offered a free fit check",
+)
+TIPS = (
+    "Shared a tip from another customer on setting up {item}",
+    "Shared how other riders use {item} on the Front Range climbs",
+    "Sent a short video on caring for {item}",
+)
+MISSED_CALLS = (
+    "Called: new job, riding less for now; will come in for a spring tune-up",
+    "Called: they had been away for a month; stocking up this weekend",
+    "Called: found a cheaper online shop for tubes; offered a club discount",
+    "Called: a knee injury, off the bike for a while; wished them well",
 )

@@ -15,10 +15,12 @@ from followthrough.demo.plan import BOOK_SIZE
 from followthrough.demo.services import (
     DEMO_OWNER_EMAIL,
     DEMO_PASSWORD,
+    DemoWorkspace,
     demo_workspace_create,
     demo_workspace_delete,
     demo_workspace_get,
 )
+from followthrough.insight.selectors import at_risk_list
 
 
 class Command(BaseCommand):
@@ -66,10 +68,25 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
         self.stdout.write(
-            f"Created {demo.contacts:,} contacts, {demo.interactions:,} interactions and "
-            f"{demo.followups:,} follow-ups in {time.perf_counter() - started:.1f} s."
+            f"Created {demo.contacts:,} contacts, {demo.interactions:,} interactions, "
+            f"{demo.followups:,} follow-ups and {demo.events:,} events in "
+            f"{time.perf_counter() - started:.1f} s."
         )
+        self._print_insight(demo)
         return demo.workspace
+
+    def _print_insight(self, demo: DemoWorkspace) -> None:
+        morning = demo.morning
+        by_value = morning.tiers.by_value
+        at_risk = at_risk_list(workspace=demo.workspace, now=timezone.now(), limit=1)
+        self.stdout.write(
+            f"The engine evaluated {morning.live:,} events of the last days; this morning's "
+            f"tick derived {morning.tick.derived:,} more.\n"
+            f"{morning.fit.summary} Tiers from predicted value: {by_value.get('gold', 0):,} "
+            f"gold, {by_value.get('silver', 0):,} silver, {by_value.get('bronze', 0):,} bronze."
+        )
+        if at_risk:
+            self.stdout.write(f"Most at risk: {at_risk[0].name}, {at_risk[0].sentence}.")
 
     def _print_login(self, workspace: Workspace, host: str, port: int) -> None:
         owner = workspace.users.get(email=DEMO_OWNER_EMAIL)
