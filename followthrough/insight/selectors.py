@@ -4,7 +4,7 @@ at-risk list, tier plans and the budget report."""
 import math
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -624,11 +624,6 @@ def _tier_budget(plan: PlanView, contacts: int, spends: list[tuple[int, Decimal]
         spend=sum((s for _, s in spends), Decimal(0)),
         over_budget=[OverBudget(cid, names[cid].name, s, plan.yearly_budget) for cid, s in over],
     )
-
-
-def scores_by_contact(*, contact_ids: Iterable[int]) -> dict[int, CustomerScore]:
-    """Stored scores of these contacts (for lists that show value or P(alive))."""
-    return CustomerScore.objects.in_bulk(list(contact_ids), field_name="contact_id")
 
 
 TIER_CHANGED: Final = "tier.changed"  # services.TIER_EVENT (services import this module)
