@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "followthrough.events",
     "followthrough.playbooks",
     "followthrough.insight",
+    "followthrough.outreach",
     "followthrough.web",
     "followthrough.api",
     "followthrough.commands",
