@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "followthrough.playbooks",
     "followthrough.insight",
     "followthrough.outreach",
+    "followthrough.transfer",
     "followthrough.web",
     "followthrough.api",
     "followthrough.commands",
