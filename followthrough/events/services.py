@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from followthrough.accounts.models import Workspace
+from followthrough.bulk import RowWriter
 from followthrough.core.event_types import LEAD_CHANNELS, MAX_DATA_BYTES, data_errors
 from followthrough.events.models import Event, Integration, LeadForm
 from followthrough.people.models import Contact, ContactEmail, ContactPhone, Source, Stage
@@ -188,6 +189,11 @@ def event_record(
     if after_commit is not None:
         transaction.on_commit(lambda: after_commit(event))
     return event
+
+
+EVENT_COLUMNS = (
+    "workspace_id", "contact_id", "type", "source", "external_id", "occurred_at", "data",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -399,7 +405,19 @@ class _BatchIngest:
             for c, _, phone in self.new_leads
             if phone
         )
-        Event.objects.bulk_create(self.new_events)
+        # The events are most of the batch: written as plain rows (bulk.RowWriter), which
+        # costs a fifth of bulk_create's preparation of every value.
+        writer = RowWriter(Event, EVENT_COLUMNS)
+        for event in self.new_events:
+            event.contact_id = event.contact_id or event.contact.pk  # a new lead's id is known now
+        ids = writer.insert_returning_ids(
+            [
+                (ws.pk, e.contact_id, e.type, e.source, e.external_id, e.occurred_at, e.data)
+                for e in self.new_events
+            ]
+        )
+        for event, pk in zip(self.new_events, ids, strict=True):
+            event.pk, event.received_at = pk, writer.now
 
 
 @transaction.atomic
