@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -10,9 +11,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from followthrough.accounts.models import User
+from followthrough.accounts.models import User, Workspace
 from followthrough.activity.models import PENDING, Direction, FollowUp, Interaction, Origin, Status
-from followthrough.core.channels import MEDIUM_OF, TOUCH_LABELS, TouchChannel
+from followthrough.core.channels import MEDIUM_OF, TOUCH_LABELS, Medium, Preference, TouchChannel
 from followthrough.core.scheduling import ReachPrefs, choose_channel, next_slot
 from followthrough.events.models import Event
 from followthrough.people.models import Contact
@@ -20,7 +21,21 @@ from followthrough.playbooks.models import PlaybookRun
 from followthrough.playbooks.services import runs_stop
 
 
-def reach_prefs(contact: Contact) -> ReachPrefs:
+class Reachable(Protocol):
+    """What reach_prefs reads: a Contact, or the engine's lighter row of one."""
+
+    timezone: str
+    best_days: list[int]
+    best_hours_start: time | None
+    best_hours_end: time | None
+
+    @property
+    def workspace(self) -> Workspace: ...
+
+    def preferences(self) -> dict[Medium, Preference]: ...
+
+
+def reach_prefs(contact: Reachable) -> ReachPrefs:
     """The contact's row as the scheduling core sees it."""
     start, end = contact.best_hours_start, contact.best_hours_end
     return ReachPrefs(

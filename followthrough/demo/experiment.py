@@ -34,9 +34,8 @@ from followthrough.demo.story import (
     Story,
     TouchPlan,
 )
-from followthrough.people.models import Contact
 from followthrough.playbooks.defaults import ORIGIN_BY_TRIGGER
-from followthrough.playbooks.engine import in_holdout
+from followthrough.playbooks.evaluation import in_holdout
 from followthrough.playbooks.models import Playbook
 from followthrough.playbooks.services import playbook_update
 
@@ -162,7 +161,7 @@ class _Customer:
     @cached_property
     def held_out(self) -> bool:
         # The engine's own hash of (playbook, contact): they stay on one side for good.
-        return in_holdout(self.exp.playbook, Contact(pk=self.contact_id))
+        return in_holdout(self.exp.playbook, self.contact_id)
 
     def _enroll(self, sale: Sale, facts: dict[str, Any]) -> None:
         started = sale.at + timedelta(minutes=2)  # the worker picks the event up

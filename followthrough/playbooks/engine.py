@@ -27,7 +27,7 @@ from followthrough.playbooks.services import playbook_create
 
 ENGINE_SOURCE = "engine"
 CADENCE_STAGES = (Stage.LEAD, Stage.PROSPECT, Stage.CLIENT)
-BATCH = 500
+BATCH = 1000
 
 
 def playbooks_install_defaults(*, workspace: Workspace) -> int:

@@ -19,7 +19,7 @@ from followthrough.accounts.models import Role, User, Workspace
 from followthrough.activity.models import PENDING, FollowUp, Origin, Status
 from followthrough.activity.services import reach_prefs
 from followthrough.bulk import RowWriter
-from followthrough.core.channels import TouchChannel
+from followthrough.core.channels import Medium, Preference, TouchChannel
 from followthrough.core.event_types import REPLY_TYPES
 from followthrough.core.facts import (
     INVOICE_FAILED,
@@ -70,6 +70,54 @@ class _EventRow:
     type: str
     occurred_at: datetime
     data: dict[str, Any]
+
+
+PREF_FIELDS = tuple(f"pref_{medium.value}" for medium in Medium)
+CONTACT_FIELDS = (
+    "id", "workspace_id", "first_name", "last_name", "stage", "tier", "timezone", "owner_id",
+    "organization_id", *PREF_FIELDS, "best_days", "best_hours_start", "best_hours_end",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class _ContactRow:
+    """The fields of a contact the rules read; a model instance costs ten times more to load."""
+
+    pk: int
+    workspace_id: int
+    first_name: str
+    last_name: str
+    stage: str
+    tier: str
+    timezone: str
+    owner_id: int | None
+    organization_id: int | None
+    pref_phone: str
+    pref_text: str
+    pref_email: str
+    pref_mail: str
+    pref_in_person: str
+    pref_social: str
+    best_days: list[int]
+    best_hours_start: time | None
+    best_hours_end: time | None
+    workspace: Workspace = field(init=False)
+    owner_name: str = ""
+    organization_name: str = ""
+
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or "(no name)"
+
+    def preferences(self) -> dict[Medium, Preference]:
+        return {medium: Preference(getattr(self, f"pref_{medium.value}")) for medium in Medium}
+
+    def reach_key(self) -> tuple[Any, ...]:
+        """Everything reach_prefs reads: contacts with equal keys are reached alike."""
+        return (
+            self.timezone, self.workspace_id, *(getattr(self, f) for f in PREF_FIELDS),
+            tuple(self.best_days or ()), self.best_hours_start, self.best_hours_end,
+        )  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -124,7 +172,7 @@ class _Context:
     """What every playbook evaluated for one event needs, computed once."""
 
     event: _EventRow
-    contact: Contact
+    contact: _ContactRow
     facts: dict[str, Any]
     view: ContactView
     local_today: date
@@ -162,7 +210,7 @@ class _Evaluation:
         self.stops: dict[str, list[int]] = defaultdict(list)
         self.new_runs: list[_NewRun] = []
         self.new_followups: list[_NewFollowUp] = []
-        self._prefs: dict[int, tuple[ReachPrefs, tuple[Any, ...]]] = {}
+        self._prefs: dict[tuple[Any, ...], ReachPrefs] = {}
         self._channels: dict[tuple[Any, ...], TouchChannel | None] = {}
         self._slots: dict[tuple[Any, ...], datetime | None] = {}
         self._holidays: dict[int, frozenset[date]] = {}
@@ -232,12 +280,10 @@ class _Evaluation:
             "first_name": contact.first_name or contact.name,
             "last_name": contact.last_name,
             "name": contact.name,
-            "organization": contact.organization.name
-            if contact.organization_id and contact.organization
-            else "",
+            "organization": contact.organization_name,
             "interest": tags[0] if tags else "what matters to them",
             "interests": ", ".join(tags),
-            "owner": str(contact.owner) if contact.owner else "",
+            "owner": contact.owner_name,
             **fact_values,
             **{f"data.{k}": v for k, v in event.data.items() if not isinstance(v, dict | list)},
         }
@@ -324,20 +370,13 @@ class _Evaluation:
     # -- scheduling, remembered: most contacts share their preferences, so the channel and the
     # slot for a day are worked out once per distinct set of preferences, not once per touch.
 
-    def _reach(self, contact: Contact) -> tuple[ReachPrefs, tuple[Any, ...]]:
-        if contact.pk not in self._prefs:
-            prefs = reach_prefs(contact)
-            key = (
-                prefs.timezone,
-                tuple(sorted((m.value, p.value) for m, p in prefs.preferences.items())),
-                prefs.best_days,
-                prefs.best_hours,
-                prefs.holidays,
-            )
-            self._prefs[contact.pk] = (prefs, key)
-        return self._prefs[contact.pk]
+    def _reach(self, contact: _ContactRow) -> tuple[ReachPrefs, tuple[Any, ...]]:
+        key = contact.reach_key()
+        if key not in self._prefs:
+            self._prefs[key] = reach_prefs(contact)
+        return self._prefs[key], key
 
-    def _channel(self, contact: Contact, wanted: str) -> TouchChannel | None:
+    def _channel(self, contact: _ContactRow, wanted: str) -> TouchChannel | None:
         prefs, key = self._reach(contact)
         memo = (key, wanted)
         if memo not in self._channels:
@@ -345,7 +384,7 @@ class _Evaluation:
             self._channels[memo] = choose_channel(requested, prefs)
         return self._channels[memo]
 
-    def _slot(self, contact: Contact, day: date) -> datetime | None:
+    def _slot(self, contact: _ContactRow, day: date) -> datetime | None:
         """The contact's first acceptable slot on `day` (their local day) or later, never past;
         None when there is none within a year."""
         prefs, key = self._reach(contact)
@@ -365,7 +404,7 @@ class _Evaluation:
 
     # -- who does it
 
-    def _assignee(self, step: Step, contact: Contact) -> int | None:
+    def _assignee(self, step: Step, contact: _ContactRow) -> int | None:
         members = self._active_members(contact.workspace_id)
         if step.assignee.startswith("user:"):
             email = step.assignee.removeprefix("user:").lower()
@@ -464,26 +503,32 @@ def _planned_steps(steps: list[Step], ctx: _Context) -> list[tuple[int, Step, da
     return planned
 
 
-def _events_with_contacts(event_ids: list[int]) -> tuple[list[_EventRow], dict[int, Contact]]:
-    """The events in arrival order as plain rows, and each of their contacts once, with the
-    contact's workspace, owner and organization read once for the batch."""
+def _events_with_contacts(
+    event_ids: list[int],
+) -> tuple[list[_EventRow], dict[int, _ContactRow]]:
+    """The events in arrival order, and each of their contacts once, with the names of its
+    owner and organization and its workspace read once for the batch."""
     rows = Event.objects.filter(pk__in=event_ids).order_by("received_at", "id")
     events = [
         _EventRow(*row)
         for row in rows.values_list("id", "workspace_id", "contact_id", "type", "occurred_at",
                                     "data")
     ]  # fmt: skip
-    contacts = Contact.objects.in_bulk({e.contact_id for e in events})
+    found = Contact.objects.filter(id__in={e.contact_id for e in events})
+    contacts = {row[0]: _ContactRow(*row) for row in found.values_list(*CONTACT_FIELDS)}
     workspaces = Workspace.objects.in_bulk({c.workspace_id for c in contacts.values()})
     owners = User.objects.in_bulk({c.owner_id for c in contacts.values() if c.owner_id})
-    organizations = Organization.objects.in_bulk(
-        {c.organization_id for c in contacts.values() if c.organization_id}
+    organizations = dict(
+        Organization.objects.filter(
+            id__in={c.organization_id for c in contacts.values() if c.organization_id}
+        ).values_list("id", "name")
     )
     for contact in contacts.values():
         contact.workspace = workspaces[contact.workspace_id]
-        contact.owner = owners.get(contact.owner_id) if contact.owner_id else None
+        if contact.owner_id:
+            contact.owner_name = str(owners[contact.owner_id])
         if contact.organization_id:
-            contact.organization = organizations[contact.organization_id]
+            contact.organization_name = organizations[contact.organization_id]
     return events, contacts
 
 
