@@ -8,7 +8,9 @@ queue), so nothing here touches your data and the parts do not disturb each othe
 - ingest: N events (purchases, invoices, leads; 3 in 4 for known contacts found by email, the rest
   for people never seen, who become leads) stored with event_record_batch in batches of 1,000,
   then evaluated against the default playbooks with events_process_pending.
-  Target: ingest + evaluate >= 10,000 events/s.
+  Target: ingest + evaluate >= 10,000 events/s. `--mix first` (default): the known contacts
+  have no history, so purchases are first purchases (four touches each, the heaviest case);
+  `--mix established`: they have three years of purchases, so purchases are repeat purchases.
 - tick: a book of 100,000 contacts and ~2,000,000 events (purchases over 3 years, invoices), all
   already evaluated; engine_tick derives what time has made due (cadence passed, dates coming up,
   missed purchases) and evaluates it. Target < 30 s. A second tick for the same moment shows the
@@ -215,7 +217,11 @@ def part_ingest(args: argparse.Namespace, out_dir: Path) -> dict[str, Any]:
     rng = random.Random(SEED)
     now = timezone.now()
     workspace, owner = business("Ingest Bikes")
-    bulk_contacts(workspace, owner, args.known, rng, now)
+    known = bulk_contacts(workspace, owner, args.known, rng, now)
+    if args.mix == "established":
+        # Three years of purchases already in the book (evaluated long ago): today's purchases
+        # are repeat purchases and the facts read a real history.
+        load_history(history_rows(workspace.pk, known, args.known * 20, rng, now))
     items = ingest_items(args.events, args.known, rng, now)
     contacts_before = Contact.objects.filter(workspace=workspace).count()
 
@@ -547,6 +553,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--known", type=int, default=10_000, help="Known contacts (ingest).")
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--mix", choices=("first", "established"), default="first",
+                        help="ingest: the known contacts have no history yet (first purchases, "
+                        "the heaviest mix) or three years of it (repeat purchases).")
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--history", type=int, default=2_000_000, help="Events in the book.")
     parser.add_argument("--requests", type=int, default=4000)
