@@ -6,6 +6,7 @@ from datetime import date
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 
@@ -26,10 +27,22 @@ class Workspace(models.Model):
     holidays = models.JSONField(default=list, blank=True)
     # How many days ahead of a birthday or anniversary the engine plans the card.
     date_lead_days = models.PositiveSmallIntegerField(default=7)
+    # The secret in the reply address (reply+<token>@…) that forwarded replies are sent to. Kept
+    # readable, unlike API tokens: the address has to be shown again whenever someone sets up a
+    # forwarding rule. Null until first asked for.
+    inbound_token = models.CharField(max_length=40, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def inbound_address(self) -> str | None:
+        """The reply address (reply+<token>@<domain>) replies are forwarded to; None until made."""
+        # Imported here: the address format belongs to outreach, which imports this module.
+        from followthrough.outreach.extras.inbound import inbound_address
+
+        return inbound_address(workspace=self)
 
     def holiday_dates(self) -> frozenset[date]:
         return frozenset(date.fromisoformat(d) for d in self.holidays or ())
@@ -55,6 +68,15 @@ class User(AbstractUser):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     email = models.EmailField(unique=True)
     timezone = models.CharField(max_length=64, blank=True, help_text="Blank: the workspace's.")
+    # The daily digest (DESIGN C3): sent once per local day, in the hour chosen here.
+    digest_enabled = models.BooleanField(default=True)
+    digest_hour = models.PositiveSmallIntegerField(
+        default=7, validators=[MaxValueValidator(23)], help_text="Hour of the day, local time."
+    )
+    # The local day of the last digest sent: what makes the 15-minute task send it only once.
+    last_digest_on = models.DateField(null=True, blank=True)
+    # SHA-256 of the secret in the calendar feed URL; the raw token is shown once. Null: no feed.
+    calendar_token_digest = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["username"]

@@ -17,6 +17,7 @@ from followthrough.demo.morning import Morning, MorningReport
 from followthrough.demo.plan import BOOK_SIZE
 from followthrough.demo.profiles import OWNER
 from followthrough.events.models import Event
+from followthrough.outreach.demo import outreach_demo_setup
 from followthrough.playbooks.models import PlaybookRun
 
 __all__ = ["DEMO_OWNER_EMAIL", "DEMO_PASSWORD", "DemoWorkspace", "demo_workspace_create",
@@ -56,6 +57,7 @@ def demo_workspace_create(
     with transaction.atomic():
         workspace = book.write()
         morning = Morning(book).run()
+        outreach_demo_setup(workspace=workspace)
     return DemoWorkspace(
         workspace, book.users[OWNER], contacts,
         Interaction.objects.filter(workspace=workspace).count(),

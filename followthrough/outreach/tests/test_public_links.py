@@ -1,0 +1,93 @@
+"""/u/<token> (one-click unsubscribe, RFC 8058) and /t/<token> (tracked click): no cookie needed,
+GET never unsubscribes, tampered tokens are 404, a click redirects only to the stored URL and
+becomes an event on the timeline with a follow-up from the click playbook."""
+
+import pytest
+from django.test import Client
+
+from followthrough.activity.models import PENDING, FollowUp
+from followthrough.activity.selectors import contact_history
+from followthrough.conftest import PASSWORD
+from followthrough.events.models import Event
+from followthrough.outreach.models import OutboxMessage, Suppression
+from followthrough.outreach.sending import outbox_work
+from followthrough.outreach.services import campaign_start
+from followthrough.outreach.tokens import click_url, unsubscribe_token
+from followthrough.playbooks.engine import playbooks_install_defaults
+
+
+@pytest.fixture
+def sent(workspace, make_campaign, smtp_server, contact) -> OutboxMessage:
+    contact.marketing_consent = True
+    contact.save(update_fields=["marketing_consent"])
+    campaign_start(campaign=make_campaign(), wake=False)
+    while outbox_work(worker_id="test"):
+        pass
+    return OutboxMessage.objects.get(contact=contact)
+
+
+def test_it_unsubscribes_on_a_cookieless_post_with_200_and_no_redirect(sent):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(f"/u/{unsubscribe_token(sent.pk)}", {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert "Location" not in response
+    assert Suppression.objects.filter(workspace=sent.workspace).count() == 1
+    sent.contact.refresh_from_db()
+    assert sent.contact.marketing_consent is False
+    assert Event.objects.filter(contact=sent.contact, type="email.unsubscribed").exists()
+
+
+def test_it_never_unsubscribes_on_get(sent):
+    response = Client().get(f"/u/{unsubscribe_token(sent.pk)}")
+    assert response.status_code == 200
+    assert b'<form method="post"' in response.content
+    assert not Suppression.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["1.AAAAAAAAAAAAAAAAAAAAAA", "abc", "1", ".x"])
+def test_it_answers_404_to_a_tampered_unsubscribe_token(sent, token):
+    assert Client().post(f"/u/{token}").status_code == 404
+    assert (
+        Client().post(f"/u/{sent.pk + 1}.{unsubscribe_token(sent.pk).split('.')[1]}").status_code
+        == 404
+    )
+    assert not Suppression.objects.exists()
+
+
+def test_it_answers_404_to_a_tampered_click_token(sent):
+    good = click_url(sent.pk, 0).rsplit("/", 1)[1]
+    forged = good.replace(f"{sent.pk}.0.", f"{sent.pk}.1.")
+    assert Client().get(f"/t/{forged}").status_code == 404
+    assert Client().get(f"/t/{unsubscribe_token(sent.pk)}").status_code == 404
+    assert Client().get("/t/https:%2F%2Fevil.test").status_code == 404
+
+
+def test_it_redirects_a_click_to_the_stored_url_and_plans_a_follow_up(
+    sent, workspace, alice, django_capture_on_commit_callbacks
+):
+    playbooks_install_defaults(workspace=workspace)
+    path = click_url(sent.pk, 0).removeprefix("https://crm.spokechain.test")
+    with django_capture_on_commit_callbacks(execute=True):  # the engine runs after commit
+        response = Client().get(path + "?next=https://evil.test")
+    assert response.status_code == 302
+    assert response["Location"] == "https://shop.example.test/rides?m=12"
+    assert Client().get(path).status_code == 302  # a second click: same answer, no new event
+    events = Event.objects.filter(contact=sent.contact, type="email.link_clicked")
+    assert events.count() == 1
+    assert events.get().data["url"] == "https://shop.example.test/rides?m=12"
+    followup = FollowUp.objects.get(contact=sent.contact, status__in=PENDING)
+    assert "ride calendar" in followup.purpose
+    assert any(entry.item == events.get() for entry in contact_history(contact=sent.contact))
+    page = Client()
+    page.login(email=alice.email, password=PASSWORD)
+    body = page.get(f"/contacts/{sent.contact_id}/").content.decode()
+    assert "Clicked “ride calendar” in an email" in body
+
+
+def test_it_rate_limits_the_public_links(sent, monkeypatch):
+    from followthrough.outreach import views
+
+    monkeypatch.setattr(views, "PUBLIC_LIMIT", 3)
+    path = f"/u/{unsubscribe_token(sent.pk)}"
+    answers = [Client().get(path).status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
