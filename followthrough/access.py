@@ -14,8 +14,10 @@ from django.http import Http404
 from followthrough.accounts.models import ApiToken, User, Workspace
 from followthrough.activity.models import FollowUp, Interaction
 from followthrough.events.models import LeadForm
+from followthrough.outreach.models import Campaign, EmailTemplate, Segment
 from followthrough.people.models import Contact, Organization
 from followthrough.playbooks.models import Playbook
+from followthrough.transfer.models import ImportJob
 
 M = TypeVar("M", bound=Model)
 
@@ -65,3 +67,22 @@ def access_playbook(*, workspace: Workspace, playbook_id: object) -> Playbook:
 
 def access_lead_form(*, workspace: Workspace, lead_form_id: object) -> LeadForm:
     return _get(LeadForm.objects.filter(workspace=workspace), lead_form_id)
+
+
+def access_email_template(*, workspace: Workspace, template_id: object) -> EmailTemplate:
+    return _get(EmailTemplate.objects.filter(workspace=workspace), template_id)
+
+
+def access_segment(*, workspace: Workspace, segment_id: object) -> Segment:
+    return _get(Segment.objects.filter(workspace=workspace), segment_id)
+
+
+def access_campaign(*, workspace: Workspace, campaign_id: object) -> Campaign:
+    return _get(
+        Campaign.objects.filter(workspace=workspace).select_related("template", "segment"),
+        campaign_id,
+    )
+
+
+def access_import_job(*, workspace: Workspace, job_id: object) -> ImportJob:
+    return _get(ImportJob.objects.filter(workspace=workspace).defer("data"), job_id)

@@ -15,11 +15,16 @@ COMMANDS: dict[str, str] = {
     "demo": "Create a demo workspace with realistic data and serve it.",
     "serve": "Set up the database if needed, then serve the web app and the API.",
     "worker": "Run the background worker (queued jobs).",
+    "outbox": "Run an outbox worker: send queued campaign email at the global rate.",
     "tick": "Run the engine once (cadence, dates, missed purchases, pending events); --as-of DATE.",
     "import": "Import history from a file: `import purchases FILE [--dry-run]`.",
     "agenda": "Print the agenda (overdue, today, next 7 days) as a table or as JSON.",
     "createuser": "Create a user, and with --workspace-name their new workspace.",
     "token": "Create, list or revoke a user's API tokens.",
+    "export": "Export contacts (csv, xlsx, vcf), one contact's data, or the workspace (JSON).",
+    "backup": "Back up the SQLite database (online backup) to DATA_DIR/backups or --output.",
+    "restore": "Restore a backup FILE, or --json FILE --workspace-name NAME as a new workspace.",
+    "inbound": "Receive forwarded email replies by SMTP (--host, --port) and log them.",
 }
 
 

@@ -106,27 +106,35 @@ TEMPLATES = [
 ]
 
 
+_SQLITE_OPTIONS = {
+    # IMMEDIATE takes the write lock when a transaction starts, so two writers queue on
+    # the busy timeout instead of one failing with "database is locked" mid-transaction.
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": (
+        "PRAGMA journal_mode=WAL;"
+        "PRAGMA synchronous=NORMAL;"
+        "PRAGMA foreign_keys=ON;"
+        "PRAGMA cache_size=-64000;"
+        "PRAGMA mmap_size=268435456;"
+    ),
+}
+
+
 def _databases() -> dict[str, Any]:
     url = _env("DATABASE_URL")
     if url:
-        return {"default": dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)}
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if config["ENGINE"] == "django.db.backends.sqlite3":
+            # A SQLite file named by URL (e.g. a worker process on the test database) locks
+            # like the embedded default, or concurrent writers fail with "database is locked".
+            config["OPTIONS"] = {**_SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+        return {"default": config}
     return {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "followthrough.sqlite3",
-            "OPTIONS": {
-                # IMMEDIATE takes the write lock when a transaction starts, so two writers queue on
-                # the busy timeout instead of one failing with "database is locked" mid-transaction.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA foreign_keys=ON;"
-                    "PRAGMA cache_size=-64000;"
-                    "PRAGMA mmap_size=268435456;"
-                ),
-            },
+            "OPTIONS": _SQLITE_OPTIONS,
             # Tests use a file too, so they run with WAL and IMMEDIATE like production and
             # concurrency tests see real locking (not shared-cache in-memory table locks).
             "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
@@ -219,6 +227,17 @@ def _email() -> dict[str, object]:
 
 globals().update(_email())
 DEFAULT_FROM_EMAIL = _env("FROM_EMAIL", "Followthrough <followthrough@localhost>")
+# The domain of the reply addresses (reply+<token>@…); blank: BASE_URL's host name.
+INBOUND_EMAIL_DOMAIN = _env("INBOUND_DOMAIN")
+# Optional: a mailbox to fetch replies from (imaps://user:password@host/INBOX) every 5 minutes.
+IMAP_URL = _env("IMAP_URL")
+
+# Outreach (outreach/sending.py): messages per second across all workers together (one token
+# bucket in the database; set it to the SMTP relay's limit), how long a worker's claim on outbox
+# rows lasts before another worker may take them over, and the first retry delay after a 4xx.
+SEND_RATE = float(_env("SEND_RATE", "20"))
+OUTBOX_CLAIM_SECONDS = int(_env("OUTBOX_CLAIM_SECONDS", "120"))
+OUTBOX_RETRY_SECONDS = float(_env("OUTBOX_RETRY_SECONDS", "60"))
 
 # Failed logins allowed per account and per address in LOGIN_THROTTLE_WINDOW seconds.
 LOGIN_THROTTLE_LIMIT = 5

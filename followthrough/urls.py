@@ -4,6 +4,8 @@ from followthrough.api.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("", include("followthrough.outreach.extras.urls")),
     path("hooks/", include("followthrough.events.urls")),
+    path("", include("followthrough.outreach.urls")),
     path("", include("followthrough.web.urls")),
 ]

@@ -24,6 +24,7 @@ from followthrough.accounts.models import Role as UserRole
 from followthrough.accounts.models import User, Workspace
 from followthrough.accounts.services import user_create, workspace_create
 from followthrough.activity.models import Direction, FollowUp, Interaction
+from followthrough.bulk import Table
 from followthrough.core.facts import purchase_missed
 from followthrough.demo import words
 from followthrough.demo.buying import BuyerRole, Sale, buying_history
@@ -47,7 +48,6 @@ from followthrough.demo.profiles import (
     person_profile,
     stream,
 )
-from followthrough.demo.rows import Table
 from followthrough.demo.story import FollowUpPlan, RunPlan, Story, TouchPlan, build_story
 from followthrough.events.models import Event
 from followthrough.people.models import (

@@ -28,11 +28,11 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Subquery
 
 from followthrough.activity.models import PENDING, Direction, FollowUp, Interaction, Status
+from followthrough.bulk import Table
 from followthrough.core.channels import TouchChannel
 from followthrough.demo import words
 from followthrough.demo.ledger import PROCESSING_DELAY, SOURCE, LiveEvent
 from followthrough.demo.profiles import OWNER
-from followthrough.demo.rows import Table
 from followthrough.demo.story import CARD_COST, NOTE_COST, PAID_CHANNELS, SHOP_TZ
 from followthrough.events.models import Event
 from followthrough.events.services import ContactRef, EventInput, event_record_batch

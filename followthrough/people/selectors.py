@@ -1,12 +1,14 @@
 """Reads for contacts: the list with search and filters, duplicates, review buckets, neglect."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import combinations, groupby
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from followthrough.accounts.models import User, Workspace
 from followthrough.core.cadence import BUCKET_DAYS, ReviewBucket
+from followthrough.core.duplicates import blocks, name_key, names_alike
 from followthrough.people.models import (
     Contact,
     ContactEmail,
@@ -179,3 +181,77 @@ def contacts_by_id(*, workspace: Workspace, contact_ids: list[int]) -> dict[int,
         "owner", "organization"
     )
     return {contact.pk: contact for contact in found}
+
+
+@dataclass
+class MergeCandidate:
+    """Two contacts that are probably one person, and why we think so."""
+
+    first: Contact
+    second: Contact
+    reasons: list[str] = field(default_factory=list)
+
+
+def contact_merge_candidates(*, workspace: Workspace, limit: int = 200) -> list[MergeCandidate]:
+    """Pairs for the merge review: the same email or phone (exact), then near-identical names
+    within one organization. Oldest records first; at most `limit` pairs."""
+    reasons: dict[tuple[int, int], list[str]] = {}
+    for model, column, label in (
+        (ContactEmail, "email", "Same email"),
+        (ContactPhone, "number", "Same phone"),
+    ):
+        for value, ids in _shared_values(workspace, model, column):
+            for pair in combinations(sorted(ids), 2):
+                reasons.setdefault(pair, []).append(f"{label} {value}")
+    for pair in _alike_names(workspace):
+        reasons.setdefault(pair, []).append("Similar names in the same organization")
+    chosen = sorted(reasons)[:limit]
+    found = contacts_by_id(workspace=workspace, contact_ids=sorted({i for p in chosen for i in p}))
+    return [
+        MergeCandidate(found[a], found[b], reasons[(a, b)])
+        for a, b in chosen
+        if a in found and b in found
+    ]
+
+
+def _shared_values(
+    workspace: Workspace, model: type[ContactEmail] | type[ContactPhone], column: str
+) -> list[tuple[str, set[int]]]:
+    """(value, contact ids) for each email or phone that more than one contact has."""
+    shared = (
+        model.objects.filter(workspace=workspace)
+        .values(column)
+        .annotate(people=Count("contact", distinct=True))
+        .filter(people__gt=1)
+        .values_list(column, flat=True)
+    )
+    by_value: dict[str, set[int]] = {}
+    rows = model.objects.filter(workspace=workspace, **{f"{column}__in": list(shared)})
+    for value, contact_id in rows.values_list(column, "contact_id"):
+        by_value.setdefault(value, set()).add(contact_id)
+    return sorted(by_value.items())
+
+
+def _alike_names(workspace: Workspace) -> set[tuple[int, int]]:
+    """Pairs of contacts of one organization whose names are alike (core.duplicates). Only
+    names sharing a block (last name, first name, or all words) are compared, so a big
+    organization costs about as many comparisons as it has namesakes, not n²."""
+    rows = (
+        Contact.objects.filter(workspace=workspace, organization__isnull=False)
+        .order_by("organization_id", "id")
+        .values_list("organization_id", "id", "first_name", "last_name")
+    )
+    pairs: set[tuple[int, int]] = set()
+    for _, members in groupby(rows.iterator(chunk_size=5000), key=lambda r: r[0]):
+        by_block: dict[str, list[tuple[int, str]]] = {}
+        for _, pk, first, last in members:
+            key = name_key(first, last)
+            for block in blocks(key):
+                by_block.setdefault(block, []).append((pk, key))
+        for group in by_block.values():
+            pairs.update(
+                (a, b)
+                for (a, key_a), (b, key_b) in combinations(group, 2)
+                if (a, b) not in pairs and names_alike(key_a, key_b)
+            )
+    return pairs

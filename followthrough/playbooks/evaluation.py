@@ -14,11 +14,12 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count
+from django.utils import timezone
 
 from followthrough.accounts.models import Role, User, Workspace
 from followthrough.activity.models import PENDING, FollowUp, Origin, Status
 from followthrough.activity.services import reach_prefs
-from followthrough.bulk import RowWriter
+from followthrough.bulk import Table
 from followthrough.core.channels import Medium, Preference, TouchChannel
 from followthrough.core.event_types import REPLY_TYPES
 from followthrough.core.facts import (
@@ -458,13 +459,13 @@ class _Evaluation:
 def _insert_runs(runs: list[_NewRun], now: datetime) -> None:
     """Insert the runs, then read their ids back by the (playbook, event) unique key: the
     follow-ups need them, and executemany returns none."""
-    writer = RowWriter(PlaybookRun, (
+    table = Table(PlaybookRun, (
         "workspace_id", "playbook_id", "contact_id", "event_id", "stage_at_start", "status",
-        "started_at", "stopped_at", "stop_reason", "held_out",
-    ))  # fmt: skip
-    writer.insert(
+        "stopped_at", "stop_reason", "held_out",
+    ), fixed={"started_at": now})  # fmt: skip
+    table.insert_many(
         (r.workspace_id, r.playbook_id, r.contact_id, r.event_id, r.stage_at_start,
-         str(r.status), now, r.stopped_at, r.stop_reason, r.held_out)
+         str(r.status), r.stopped_at, r.stop_reason, r.held_out)
         for r in runs
     )  # fmt: skip
     ids = PlaybookRun.objects.filter(event_id__in={r.event_id for r in runs}).values_list(
@@ -478,11 +479,13 @@ def _insert_runs(runs: list[_NewRun], now: datetime) -> None:
 def _insert_followups(followups: list[_NewFollowUp]) -> None:
     """One executemany. A follow-up whose purpose someone else planned meanwhile is left out by
     the one-pending-per-purpose index, as followup_create's IntegrityError would leave it."""
-    writer = RowWriter(FollowUp, (
+    # created_at is what auto_now_add would store: the moment of writing, not the engine's
+    # `now` (which a tick may set in the past or the future).
+    table = Table(FollowUp, (
         "workspace_id", "contact_id", "assignee_id", "due_at", "purpose", "channel", "origin",
         "status", "skip_reason", "completed_at", "event_id", "run_id", "step_index",
-    ))  # fmt: skip
-    writer.insert(
+    ), fixed={"created_at": timezone.now()})  # fmt: skip
+    table.insert_many(
         (
             (f.workspace_id, f.contact_id, f.assignee_id, f.due_at, f.purpose, f.channel,
              str(f.origin), str(f.status), f.skip_reason, f.completed_at, f.event_id, f.run.pk,

@@ -3,6 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from followthrough.accounts.models import Workspace
 from followthrough.playbooks.engine import engine_tick, events_process
 
 
@@ -16,6 +17,15 @@ def events_process_task(event_ids: list[int]) -> int:
 @db_periodic_task(crontab(minute="*/5"))
 def engine_tick_task() -> None:
     engine_tick()
+
+
+@db_task()
+def workspace_tick_task(workspace_id: int) -> None:
+    """Run the engine for one workspace now, e.g. after an import brought in a book whose
+    people are already past their cadence: the first agenda need not wait for the next tick."""
+    workspace = Workspace.objects.filter(pk=workspace_id).first()
+    if workspace is not None:
+        engine_tick(workspace=workspace)
 
 
 def events_enqueue(events: list) -> None:  # type: ignore[type-arg]

@@ -1,9 +1,13 @@
 """`followthrough import KIND FILE`: load data from a file into a workspace.
 
 Kinds: `purchases` (a CSV of past purchases: date, email or customer id, amount; see
-insight.imports). Each kind is one entry of IMPORTERS, so `contacts` can join it.
+insight.imports), `contacts` (CSV, XLSX or vCard; see transfer.importing) and `invoices` (CSV or
+XLSX: invoice_id, email or customer id, amount, issued, due, paid). Each kind is one entry of
+IMPORTERS.
 
     followthrough import purchases orders.csv [--workspace ID] [--dry-run] [--source NAME]
+    followthrough import contacts book.csv [--mapping JSON|FILE] [--dry-run] [--rejected OUT.csv]
+    followthrough import invoices invoices.csv [--dry-run]
 
 A dry run reads and checks everything, prints what would happen, and saves nothing. Importing
 the same rows again (under the same --source name) adds nothing.
@@ -23,6 +27,7 @@ from followthrough.accounts.models import Workspace
 from followthrough.commands.management.commands._common import one_line, workspace_by_id_or_only
 from followthrough.insight.imports import ImportReport, purchases_import_csv
 from followthrough.insight.services import insight_refresh
+from followthrough.transfer.importing.cli import contacts_lines, invoices_lines
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -67,15 +72,21 @@ def _purchases(workspace: Workspace, path: Path, options: dict[str, Any]) -> lis
 
 IMPORTERS: dict[str, Callable[[Workspace, Path, dict[str, Any]], list[str]]] = {
     "purchases": _purchases,
+    "contacts": contacts_lines,
+    "invoices": invoices_lines,
 }
 
 
 class Command(BaseCommand):
-    help = "Import data from a file: purchases (CSV with date, email or customer id, amount)."
+    help = (
+        "Import data from a file: contacts (CSV, XLSX, vCard), purchases (CSV with date, email "
+        "or customer id, amount) or invoices (CSV with invoice_id, email, amount, issued, due, "
+        "paid)."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("kind", choices=sorted(IMPORTERS), help="What the file holds.")
-        parser.add_argument("file", metavar="FILE", help="The file to read (CSV, UTF-8).")
+        parser.add_argument("file", metavar="FILE", help="The file to read.")
         parser.add_argument(
             "--workspace",
             type=int,
@@ -92,6 +103,15 @@ class Command(BaseCommand):
             help="Name of this data source (default: purchases); rows imported "
             "before under the same name are skipped.",
         )
+        parser.add_argument(
+            "--mapping",
+            metavar="JSON|FILE",
+            help='contacts: columns to map, e.g. \'{"Cell": "phone", "Remarks": ""}\' ("" '
+            "ignores a column); the others are recognized from their headers.",
+        )
+        parser.add_argument(
+            "--rejected", metavar="OUT.csv", help="contacts: write the rejected rows here."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -99,6 +119,7 @@ class Command(BaseCommand):
             raise CommandError(f"No file {path}.")
         try:
             workspace = workspace_by_id_or_only(options["workspace"])
+            options["progress"] = self._progress
             lines = IMPORTERS[options["kind"]](workspace, path, options)
         except UnicodeDecodeError:
             raise CommandError(
@@ -116,3 +137,7 @@ class Command(BaseCommand):
         if options["dry_run"]:
             heading = f"Dry run, nothing saved. {heading}"
         self.stdout.write("\n".join([heading, *lines]))
+
+    def _progress(self, done: int, total: int) -> None:
+        self.stderr.write(f"\r  {done:,} of {total:,} rows", ending="\n" if done >= total else "")
+        self.stderr.flush()
