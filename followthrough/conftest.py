@@ -2,14 +2,17 @@
 and charlie, an outsider in another workspace, for isolation tests. Time is frozen by the tests
 that need it with time-machine."""
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from followthrough.accounts.models import Role, User, Workspace
 from followthrough.accounts.services import user_create, workspace_create
+from followthrough.activity.models import FollowUp
+from followthrough.activity.services import followup_create
 from followthrough.people.models import Contact
 from followthrough.people.services import PhoneInput, contact_create
 
@@ -110,3 +113,45 @@ def contact(make_contact: Callable[..., Contact]) -> Contact:
         tier="gold",
         tags=("road cycling",),
     )
+
+
+@pytest.fixture
+def alice_client(client: Client, alice: User) -> Client:
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def charlie_client(charlie: User) -> Client:
+    other = Client()
+    other.force_login(charlie)
+    return other
+
+
+@pytest.fixture
+def plan(alice: User) -> Callable[..., FollowUp]:
+    """plan(contact, "purpose", due_at, assignee=…): a follow-up due exactly at `due_at`."""
+
+    def make(contact: Contact, purpose: str, due_at: datetime, **kwargs: Any) -> FollowUp:
+        followup = followup_create(
+            contact=contact, by=alice, purpose=purpose, now=NOW - timedelta(days=60), **kwargs
+        )
+        FollowUp.objects.filter(pk=followup.pk).update(due_at=due_at)
+        followup.refresh_from_db()
+        return followup
+
+    return make
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Headless Chromium from Debian, driven by Playwright (see followthrough/tests/browser.py)."""
+    from followthrough.tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()

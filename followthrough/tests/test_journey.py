@@ -4,11 +4,7 @@ the contact → log a touch and plan the next in one submit → the timeline sho
 Runs headless Chromium from the system (never `playwright install`). Screenshots of the agenda
 and the contact page at laptop and phone sizes go to /tmp/ft-shots/ for a person to look at."""
 
-import os
-import tempfile
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,36 +13,11 @@ from django.utils import timezone
 from followthrough.accounts.models import User
 from followthrough.activity.models import FollowUp, Interaction
 from followthrough.activity.services import followup_create, interaction_log
-from followthrough.conftest import PASSWORD
 from followthrough.people.models import Contact
 from followthrough.people.services import PhoneInput, contact_create, organization_create
+from followthrough.tests.browser import BROWSER, LAPTOP, PHONE, SHOTS, log_in, shot
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here are still
-# plain synchronous calls, so Django's async guard must not refuse them.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path("/usr/bin/chromium")
-# Where a person looks at the pages after a run: /tmp/ft-shots unless told otherwise.
-SHOTS = Path(os.environ.get("FOLLOWTHROUGH_SHOTS_DIR", Path(tempfile.gettempdir()) / "ft-shots"))
-LAPTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium"),
-]
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
+pytestmark = BROWSER
 
 
 def _person(alice: User, first: str, last: str, **fields: Any) -> Contact:
@@ -84,19 +55,11 @@ def morning(alice: User, bob: User) -> Contact:
     return dana
 
 
-def _log_in(page: Any, base: str, user: User) -> None:
-    page.goto(f"{base}/")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def test_the_morning_journey(live_server: Any, transactional_db: Any, browser: Any,
                              alice: User, morning: Contact) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport=LAPTOP)
-    _log_in(page, live_server.url, alice)
+    log_in(page, live_server.url, alice)
 
     overdue = page.locator("#overdue")
     assert overdue.get_by_text("Ask how the new gravel bike rides").is_visible()
@@ -127,7 +90,7 @@ def test_the_morning_journey(live_server: Any, transactional_db: Any, browser: A
 def test_the_agenda_keyboard(live_server: Any, transactional_db: Any, browser: Any,
                              alice: User, morning: Contact) -> None:
     page = browser.new_page(viewport=LAPTOP)
-    _log_in(page, live_server.url, alice)
+    log_in(page, live_server.url, alice)
 
     page.keyboard.press("j")
     page.keyboard.press("x")
@@ -147,14 +110,14 @@ def test_recording_a_purchase_plans_the_note_and_the_call(
     Screenshots of the record panel, the playbook editor and the settings at both sizes."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport=LAPTOP)
-    _log_in(page, live_server.url, alice)
+    log_in(page, live_server.url, alice)
     erin = Contact.objects.get(first_name="Erin")  # refuses calls: the call goes another way
     page.goto(f"{live_server.url}/contacts/{erin.pk}/")
 
     page.get_by_text("Purchase", exact=True).click()
     page.fill("#id_purchase-amount", "1899")
     page.fill("#id_purchase-items", "gravel bike")
-    _shot(page, "record-laptop")
+    shot(page, "record-laptop")
     page.get_by_role("button", name="Record the purchase").click()
 
     message = page.locator("#contact-activity .message")
@@ -167,7 +130,7 @@ def test_recording_a_purchase_plans_the_note_and_the_call(
     assert second.channel != "call" and second.purpose.startswith("Call Erin")
     page.set_viewport_size(PHONE)
     page.get_by_text("Invoice", exact=True).click()
-    _shot(page, "record-phone")
+    shot(page, "record-phone")
 
     playbook_id = second.run.playbook_id if second.run else 0
     page.goto(f"{live_server.url}/playbooks/{playbook_id}/")
@@ -183,14 +146,10 @@ def test_recording_a_purchase_plans_the_note_and_the_call(
         page.goto(live_server.url + path)
         for size, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
             page.set_viewport_size(viewport)
-            _shot(page, f"{name}-{size}")
+            shot(page, f"{name}-{size}")
     page.goto(f"{live_server.url}/playbooks/")
-    _shot(page, "playbooks-phone")
+    shot(page, "playbooks-phone")
     page.set_viewport_size(LAPTOP)
-    _shot(page, "playbooks-laptop")
+    shot(page, "playbooks-laptop")
 
 
-def _shot(page: Any, name: str) -> None:
-    # From the top: a page scrolled while filling a form would draw the sticky bar mid-page.
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

@@ -171,6 +171,7 @@ LINES: dict[str, Callable[[Event, _Ctx], str]] = {
         "Past their cadence", f"{e.data.get('days_untouched')} days untouched"),
     "date.upcoming": _date_upcoming,
     "tier.changed": _tier_changed,
+    "contact.merged": lambda e, _: f"Merged with the duplicate record {e.data.get('merged_name')}",
 }
 
 

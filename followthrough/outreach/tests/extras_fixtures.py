@@ -5,9 +5,8 @@ server library is at hand, and the code under test is the imaplib client, not th
 import socket
 import socketserver
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -15,13 +14,8 @@ from typing import Any
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
-from django.test import Client
 
-from followthrough.accounts.models import User
-from followthrough.activity.models import FollowUp
-from followthrough.activity.services import followup_create
 from followthrough.conftest import NOW
-from followthrough.people.models import Contact
 
 
 def free_port() -> int:
@@ -72,34 +66,6 @@ def body_text(message: EmailMessage, subtype: str = "plain") -> str:
 def frozen() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def alice_client(client: Client, alice: User) -> Client:
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
-def charlie_client(charlie: User) -> Client:
-    other = Client()
-    other.force_login(charlie)
-    return other
-
-
-@pytest.fixture
-def plan(alice: User) -> Callable[..., FollowUp]:
-    """plan(contact, "purpose", due_at, channel=…, assignee=…): a follow-up due at `due_at`."""
-
-    def make(contact: Contact, purpose: str, due_at: datetime, **kwargs: Any) -> FollowUp:
-        followup = followup_create(
-            contact=contact, by=alice, purpose=purpose, now=NOW - timedelta(days=60), **kwargs
-        )
-        FollowUp.objects.filter(pk=followup.pk).update(due_at=due_at)
-        followup.refresh_from_db()
-        return followup
-
-    return make
 
 
 class _ImapSession(socketserver.StreamRequestHandler):

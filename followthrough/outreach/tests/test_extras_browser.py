@@ -6,7 +6,6 @@ server and shown on the timeline), and open the print queue. Screenshots go to /
 # so their parameters shadow the imported names.
 # ruff: noqa: F811
 
-import os
 from datetime import timedelta
 from typing import Any
 
@@ -18,20 +17,9 @@ from followthrough.activity.models import FollowUp
 from followthrough.activity.services import followup_create
 from followthrough.outreach.tests.extras_fixtures import SmtpSink, smtp_sink  # noqa: F401
 from followthrough.people.models import Contact
-from followthrough.tests.test_journey import (  # noqa: F401  (browser: a fixture)
-    CHROMIUM,
-    LAPTOP,
-    SHOTS,
-    _log_in,
-    browser,
-)
+from followthrough.tests.browser import BROWSER, LAPTOP, SHOTS, log_in
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium"),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture
@@ -55,7 +43,7 @@ def test_the_share_email_and_print_journey(
 ) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport=LAPTOP)
-    _log_in(page, live_server.url, alice)
+    log_in(page, live_server.url, alice)
 
     page.goto(f"{live_server.url}/share/")
     page.fill("input[name=url]", "https://bikes.example/gravel-tyres")

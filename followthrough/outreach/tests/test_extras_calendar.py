@@ -17,11 +17,7 @@ from followthrough.accounts.models import User
 from followthrough.activity.services import followup_skip
 from followthrough.conftest import NOW
 from followthrough.outreach.extras.calendar import calendar_token_issue
-from followthrough.outreach.tests.extras_fixtures import (  # noqa: F401
-    alice_client,
-    frozen,
-    plan,
-)
+from followthrough.outreach.tests.extras_fixtures import frozen  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

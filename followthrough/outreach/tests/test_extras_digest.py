@@ -18,13 +18,7 @@ from followthrough.conftest import NOW
 from followthrough.insight.services import insight_refresh
 from followthrough.insight.tests.conftest import buy  # noqa: F401
 from followthrough.outreach.extras.digest import digest_send
-from followthrough.outreach.tests.extras_fixtures import (  # noqa: F401
-    SmtpSink,
-    alice_client,
-    body_text,
-    plan,
-    smtp_sink,
-)
+from followthrough.outreach.tests.extras_fixtures import SmtpSink, body_text, smtp_sink  # noqa: F401
 
 
 @pytest.fixture

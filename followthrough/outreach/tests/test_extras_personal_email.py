@@ -12,15 +12,7 @@ from django.test import Client
 
 from followthrough.activity.models import FollowUp, Interaction
 from followthrough.conftest import NOW
-from followthrough.outreach.tests.extras_fixtures import (  # noqa: F401
-    SmtpSink,
-    alice_client,
-    body_text,
-    charlie_client,
-    frozen,
-    plan,
-    smtp_sink,
-)
+from followthrough.outreach.tests.extras_fixtures import SmtpSink, body_text, frozen, smtp_sink  # noqa: F401
 from followthrough.people.models import ContactEmail
 
 pytestmark = pytest.mark.usefixtures("frozen")

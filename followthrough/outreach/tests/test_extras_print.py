@@ -14,12 +14,7 @@ from pypdf import PdfReader
 
 from followthrough.activity.services import interaction_log
 from followthrough.conftest import NOW
-from followthrough.outreach.tests.extras_fixtures import (  # noqa: F401
-    alice_client,
-    charlie_client,
-    frozen,
-    plan,
-)
+from followthrough.outreach.tests.extras_fixtures import frozen  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("frozen")
 ADDRESS = {

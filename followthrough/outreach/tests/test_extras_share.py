@@ -14,11 +14,7 @@ from django.test import Client
 from followthrough.activity.models import FollowUp
 from followthrough.conftest import NOW
 from followthrough.outreach.extras.sharing import share_candidates
-from followthrough.outreach.tests.extras_fixtures import (  # noqa: F401
-    alice_client,
-    charlie_client,
-    frozen,
-)
+from followthrough.outreach.tests.extras_fixtures import frozen  # noqa: F401
 from followthrough.people.models import Contact
 
 pytestmark = pytest.mark.usefixtures("frozen")

@@ -11,7 +11,7 @@ from django.test import Client
 from followthrough.conftest import NOW
 from followthrough.outreach.models import EmailTemplate, Segment
 from followthrough.outreach.segments import segment_contacts
-from followthrough.outreach.tests.extras_fixtures import alice_client, frozen  # noqa: F401
+from followthrough.outreach.tests.extras_fixtures import frozen  # noqa: F401
 from followthrough.people.models import Contact
 
 pytestmark = pytest.mark.usefixtures("frozen")

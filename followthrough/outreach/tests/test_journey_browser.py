@@ -3,11 +3,8 @@ preview the newsletter as a real contact, send it to a local SMTP server through
 process, watch the progress reach Done, then click a link in a received message and find the
 click and the follow-up it planned on the contact's page."""
 
-import os
 import re
 from typing import Any
-
-import pytest
 
 from followthrough.outreach import services as outreach_services
 from followthrough.outreach.models import Campaign
@@ -15,14 +12,9 @@ from followthrough.outreach.tests.conftest import audience
 from followthrough.outreach.tests.test_worker_process import worker
 from followthrough.people.models import Contact, Tag
 from followthrough.playbooks.engine import playbooks_install_defaults
-from followthrough.tests.test_journey import CHROMIUM, LAPTOP, _log_in, browser  # noqa: F401
+from followthrough.tests.browser import BROWSER, LAPTOP, log_in
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium"),
-]
+pytestmark = BROWSER
 
 
 def test_the_newsletter_journey(
@@ -47,7 +39,7 @@ def test_the_newsletter_journey(
     road.contacts.add(*riders)
 
     page = browser.new_page(viewport=LAPTOP)
-    _log_in(page, live_server.url, alice)
+    log_in(page, live_server.url, alice)
     page.click("nav.mainnav >> text=Outreach")
     page.click("text=New segment")
     page.fill("#id_name", "Road riders")

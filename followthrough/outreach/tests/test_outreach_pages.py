@@ -2,26 +2,9 @@
 real contact, test send to yourself), segments with a live count, campaigns with progress, and
 another workspace's rows answering 404."""
 
-import pytest
-from django.test import Client
 
-from followthrough.conftest import PASSWORD
 from followthrough.outreach.models import Campaign, CampaignStatus, EmailTemplate
 from followthrough.outreach.tests.conftest import NEWSLETTER_HTML, audience
-
-
-@pytest.fixture
-def alice_client(alice) -> Client:
-    client = Client()
-    client.login(email=alice.email, password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def charlie_client(charlie) -> Client:
-    client = Client()
-    client.login(email=charlie.email, password=PASSWORD)
-    return client
 
 
 def test_it_links_outreach_from_the_main_navigation(alice_client):

@@ -4,30 +4,15 @@ record's name → Merge → the contact page has both records' history. Screensh
 
 from typing import Any
 
-import pytest
-
 from followthrough.accounts.models import User
 from followthrough.activity.services import interaction_log
 from followthrough.people.models import Contact
 from followthrough.people.services import organization_create
-from followthrough.tests.test_journey import (  # noqa: F401  (browser: a fixture)
-    CHROMIUM,
-    LAPTOP,
-    PHONE,
-    SHOTS,
-    _log_in,
-    browser,
-)
+from followthrough.tests.browser import BROWSER, LAPTOP, PHONE, log_in, shot
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium"),
-]
+pytestmark = BROWSER
 
 
-def _shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_the_merge_journey(
@@ -46,17 +31,17 @@ def test_the_merge_journey(
     interaction_log(contact=other, by=alice, channel="call", summary="Asked about tubeless")
 
     page = browser.new_page(viewport=LAPTOP)
-    _log_in(page, live_server.url, alice)
+    log_in(page, live_server.url, alice)
     page.goto(f"{live_server.url}/contacts/")
     page.click("text=Duplicates")
     page.wait_for_selector("text=Similar names in the same organization")
-    _shot(page, "merge-review")
+    shot(page, "merge-review")
     page.click("a.btn:has-text('Compare')")
     page.wait_for_selector("text=Merge two records")
     page.check("input[name=choice_title][value=other]")
-    _shot(page, "merge-compare")
+    shot(page, "merge-compare")
     page.set_viewport_size(PHONE)
-    _shot(page, "merge-compare-phone")
+    shot(page, "merge-compare-phone")
     page.set_viewport_size(LAPTOP)
     page.click("text=Merge into John Smith")
 
@@ -66,4 +51,4 @@ def test_the_merge_journey(
     merged = Contact.objects.get()
     assert merged.title == "Head mechanic"
     assert [p.number for p in merged.phones.all()] == ["+14155550102"]
-    _shot(page, "merge-done")
+    shot(page, "merge-done")

@@ -1,15 +1,8 @@
 """The duplicate review page and the side-by-side merge screen."""
 
 import pytest
-from django.test import Client
 
 from followthrough.people.models import Contact
-
-
-@pytest.fixture
-def alice_client(client: Client, alice) -> Client:
-    client.force_login(alice)
-    return client
 
 
 @pytest.fixture

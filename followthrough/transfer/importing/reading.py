@@ -17,6 +17,7 @@ from typing import Any, Final
 from django.core.exceptions import ValidationError
 
 from followthrough.core import tabular
+from followthrough.core.spreadsheet_safety import cell_unescape
 
 MAX_COLUMNS: Final = 500
 VCARD_HEADER: Final = (
@@ -83,7 +84,9 @@ def read_table(*, name: str, data: bytes) -> Table:
 
 def _read_csv(text: str) -> Table:
     delimiter = tabular.sniff_delimiter(text)
-    rows = tabular.csv_rows(text, delimiter)
+    # A cell our own export escaped against formula injection ("'=…", "'+1 415…") reads back
+    # as the value it was.
+    rows = [[cell_unescape(c) for c in row] for row in tabular.csv_rows(text, delimiter)]
     while rows and not any(cell.strip() for cell in rows[0]):
         rows.pop(0)
     return _table("csv", rows, delimiter)

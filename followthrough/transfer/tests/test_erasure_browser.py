@@ -6,28 +6,14 @@ import csv
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from followthrough.accounts.models import User
 from followthrough.outreach.models import Suppression, address_digest
 from followthrough.people.models import Contact
-from followthrough.tests.test_journey import (  # noqa: F401  (browser: a fixture)
-    CHROMIUM,
-    LAPTOP,
-    SHOTS,
-    _log_in,
-    browser,
-)
+from followthrough.tests.browser import BROWSER, LAPTOP, log_in, shot
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium"),
-]
+pytestmark = BROWSER
 
 
-def _shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_the_data_out_journey(
@@ -42,11 +28,11 @@ def test_the_data_out_journey(
     make_contact("Lee", "Lead", stage="lead")
 
     page = browser.new_page(viewport=LAPTOP, accept_downloads=True)
-    _log_in(page, live_server.url, alice)
+    log_in(page, live_server.url, alice)
     page.click("summary[aria-label='Account menu']")
     page.click("text=Export and data")
     page.wait_for_selector("text=The whole workspace")
-    _shot(page, "data-page")
+    shot(page, "data-page")
 
     page.goto(f"{live_server.url}/contacts/?stage=client")
     page.click("summary:has-text('Export')")
@@ -63,7 +49,7 @@ def test_the_data_out_journey(
     page.fill("input[name=confirm_name]", "Dana")
     page.click("text=Erase everything about Dana Rider")
     page.wait_for_selector("text=Type the name exactly as shown")
-    _shot(page, "data-erase-confirm")
+    shot(page, "data-erase-confirm")
     page.fill("input[name=confirm_name]", "Dana Rider")
     page.click("text=Erase everything about Dana Rider")
     page.wait_for_url(f"{live_server.url}/contacts/")

@@ -8,16 +8,9 @@ import openpyxl
 import pytest
 import vobject
 from django.core.management import call_command
-from django.test import Client
 
 from followthrough.people.models import ImportantDate
 from followthrough.people.services import organization_create
-
-
-@pytest.fixture
-def alice_client(client: Client, alice) -> Client:
-    client.force_login(alice)
-    return client
 
 
 @pytest.fixture

@@ -34,7 +34,11 @@ def book(make_contact, workspace):
         notes="Rides on Sundays",
     )
     ImportantDate.objects.create(contact=dana, kind="birthday", month=5, day=12, year=1980)
-    make_contact("Erin", "Climb", email="erin@hills.test", stage="prospect")
+    # Values a spreadsheet would run as formulas: escaped in the CSV, the same after the trip.
+    make_contact(
+        "Erin", "Climb", email="erin@hills.test", stage="prospect", title="=SUM(A1:A9)",
+        notes="-- met at the fair",
+    )
     make_contact("Lee", "Lead", phone="+44 20 7946 0958", stage="lead")
     return workspace
 

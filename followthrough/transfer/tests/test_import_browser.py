@@ -5,29 +5,14 @@ agenda. Screenshots go to /tmp/ft-shots/ (import-*.png) for a person to look at.
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from followthrough.accounts.models import User
 from followthrough.people.models import Contact
-from followthrough.tests.test_journey import (  # noqa: F401  (browser: a fixture)
-    CHROMIUM,
-    LAPTOP,
-    PHONE,
-    SHOTS,
-    _log_in,
-    browser,
-)
+from followthrough.tests.browser import BROWSER, LAPTOP, PHONE, log_in, shot
 from followthrough.transfer.tests.conftest import DATA
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium"),
-]
+pytestmark = BROWSER
 
 
-def _shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_the_import_journey(
@@ -38,19 +23,19 @@ def test_the_import_journey(
     tmp_path: Path,
 ) -> None:
     page = browser.new_page(viewport=LAPTOP)
-    _log_in(page, live_server.url, alice)
+    log_in(page, live_server.url, alice)
     page.click("summary[aria-label='Account menu']")
     page.click("text=Import")
     page.set_input_files("input[name=file]", str(DATA / "hubspot.csv"))
     page.click("text=Upload and check the columns")
     assert page.locator("select[name=col_7]").input_value() == "stage"  # Lifecycle Stage
-    _shot(page, "import-mapping")
+    shot(page, "import-mapping")
 
     page.click("#dry-run")
     page.wait_for_selector("text=Dry run: nothing is saved yet")
     assert page.locator("#import-counts").inner_text().count("3") >= 1
     assert Contact.objects.count() == 0
-    _shot(page, "import-dry-run")
+    shot(page, "import-dry-run")
 
     page.click("#import")
     page.wait_for_selector("text=Go to your agenda")
@@ -61,7 +46,7 @@ def test_the_import_journey(
     download.value.save_as(rejected)
     text = rejected.read_text(encoding="utf-8-sig")
     assert "unknown stage “Partner”" in text
-    _shot(page, "import-done")
+    shot(page, "import-done")
 
     fixed = tmp_path / "hubspot-fixed.csv"
     fixed.write_text(text.replace(",Partner,", ",Customer,"), encoding="utf-8")
@@ -77,4 +62,4 @@ def test_the_import_journey(
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/import/")
     assert page.locator("#import-history tbody tr").count() == 2
-    _shot(page, "import-history-phone")
+    shot(page, "import-history-phone")

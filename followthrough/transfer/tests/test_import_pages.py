@@ -3,7 +3,6 @@ progress, rejected rows download, undo, history; outsiders get 404 and members 4
 
 from typing import Any
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -11,12 +10,6 @@ from followthrough.accounts.models import User
 from followthrough.people.models import Contact
 from followthrough.transfer.models import ImportJob, ImportStatus
 from followthrough.transfer.tests.conftest import DATA
-
-
-@pytest.fixture
-def alice_client(client: Client, alice: User) -> Client:
-    client.force_login(alice)
-    return client
 
 
 def _upload(client: Client, name: str, data: bytes | None = None) -> Any:

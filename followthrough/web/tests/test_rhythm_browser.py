@@ -4,7 +4,6 @@ call → the contact page shows their rhythm. Also the purchase import's report 
 playbook's lift card. Screenshots at laptop and phone sizes go to /tmp/ft-shots/ (see
 followthrough/tests/test_journey.py) for a person to look at."""
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -31,22 +30,10 @@ from followthrough.insight.tests.conftest import TRUE_MODEL, purchase, synthetic
 from followthrough.people.models import Contact
 from followthrough.people.services import contact_create
 from followthrough.playbooks.models import Playbook
-from followthrough.tests.test_journey import (  # noqa: F401  (browser: a fixture)
-    CHROMIUM,
-    LAPTOP,
-    PHONE,
-    SHOTS,
-    _log_in,
-    browser,
-)
+from followthrough.tests.browser import BROWSER, LAPTOP, PHONE, SHOTS, log_in
 from followthrough.web.tests.test_lift import experiment
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium"),
-]
+pytestmark = BROWSER
 
 FIRST = ["Ava", "Ben", "Cleo", "Dev", "Emma", "Finn", "Gus", "Hana", "Ivan", "Jade", "Kai",
          "Lena", "Milo", "Nora", "Omar", "Pia", "Quinn", "Rosa", "Sami", "Tess", "Uma", "Vic",
@@ -136,7 +123,7 @@ def test_reports_at_risk_and_the_rhythm_card(
 ) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport=LAPTOP)
-    _log_in(page, live_server.url, alice)
+    log_in(page, live_server.url, alice)
 
     page.goto(f"{live_server.url}/reports/")
     assert page.locator("section.chart-card svg").count() == 4
@@ -179,7 +166,7 @@ def test_the_import_report_and_the_lift_card(
     orders.write_text("date,email,amount\n2026-03-14,dana@example.com,1899.00\n"
                       "2026-13-01,dana@example.com,10\n2026-06-02,eli@,abc\n", encoding="utf-8")
     page = browser.new_page(viewport=LAPTOP)
-    _log_in(page, live_server.url, alice)
+    log_in(page, live_server.url, alice)
 
     page.goto(f"{live_server.url}/import/purchases/")
     page.set_input_files("#id_file", str(orders))
