@@ -8,10 +8,11 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import Count, Field, Q
+from django.db.models import Count, Field, Q, QuerySet
 from django.utils import timezone
 
 from followthrough.accounts.models import User, Workspace
+from followthrough.activity.models import Direction, Interaction
 from followthrough.events.services import ContactRef, EventInput, event_record
 from followthrough.outreach.models import (
     Campaign,
@@ -148,19 +149,29 @@ def _audience_rows(campaign: Campaign, now: datetime) -> list[dict[str, Any]]:
     for contact_id, email in emails:
         addresses.setdefault(contact_id, email)  # the primary address, else the first
     capped = contacts.filter(max_touches_per_month__isnull=False).values("pk")
-    recent = dict(
+    since = now - FREQUENCY_WINDOW
+    # The cap counts every touch we made (DESIGN C1), not only campaign emails: a call and a
+    # personal email this month count as much as a newsletter.
+    mailed = _counts(
         OutboxMessage.objects.filter(
-            contact__in=capped, status=OutboxStatus.SENT, sent_at__gte=now - FREQUENCY_WINDOW
+            contact__in=capped, status=OutboxStatus.SENT, sent_at__gte=since
         )
-        .values("contact_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("contact_id", "n")
+    )
+    touched = _counts(
+        Interaction.objects.filter(
+            contact__in=capped, direction=Direction.OUTBOUND, occurred_at__gte=since
+        )
     )
     for row in rows:
         row["address"] = addresses.get(row["pk"], "")
-        row["sent_30"] = recent.get(row["pk"], 0)
+        row["touches_30"] = mailed.get(row["pk"], 0) + touched.get(row["pk"], 0)
     return rows
+
+
+def _counts(rows: QuerySet[Any]) -> dict[int, int]:
+    """Rows per contact."""
+    by_contact = rows.values("contact_id").annotate(n=Count("pk")).order_by()
+    return dict(by_contact.values_list("contact_id", "n"))
 
 
 def _verdict(
@@ -176,7 +187,7 @@ def _verdict(
     if require_consent and not row["marketing_consent"]:
         return OutboxStatus.SKIPPED, SkipReason.NO_CONSENT
     cap = row["max_touches_per_month"]
-    if cap is not None and row["sent_30"] >= cap:
+    if cap is not None and row["touches_30"] >= cap:
         return OutboxStatus.SKIPPED, SkipReason.FREQUENCY
     return OutboxStatus.QUEUED, ""
 

@@ -139,3 +139,24 @@ def test_it_starts_a_scheduled_campaign_from_the_periodic_task(
         "sue@example.test",
         "cap@example.test",
     }
+
+
+def test_it_counts_logged_touches_toward_the_frequency_cap(
+    workspace, make_campaign, make_contact, alice
+):
+    from followthrough.activity.services import interaction_log
+
+    ok = {"stage": "client", "marketing_consent": True, "max_touches_per_month": 2}
+    called = make_contact("Cal", "Called", email="cal@example.test", **ok)
+    quiet = make_contact("Quinn", "Quiet", email="quinn@example.test", **ok)
+    for person, days in ((called, 2), (called, 9), (quiet, 45)):
+        # Cal: two calls this month, at the cap; Quinn: one call long ago, which does not count.
+        interaction_log(
+            contact=person, by=alice, channel="call", summary="Talked about the fitting",
+            occurred_at=timezone.now() - timedelta(days=days),
+        )
+    campaign = make_campaign()
+    campaign_start(campaign=campaign, wake=False)
+    statuses = dict(OutboxMessage.objects.filter(campaign=campaign).values_list("email", "status"))
+    assert statuses == {"cal@example.test": "skipped", "quinn@example.test": "queued"}
+    assert skip_counts(campaign=campaign) == {"frequency": 1}
