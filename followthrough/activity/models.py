@@ -130,6 +130,18 @@ class FollowUp(models.Model):
             ),
             # The team agenda.
             models.Index(fields=["workspace", "status", "due_at"], name="followup_team_agenda"),
+            # The agenda's sections read pending rows in due order and stop at the rows shown
+            # (activity.selectors._section); partial, so they hold only what is pending.
+            models.Index(
+                fields=["workspace", "due_at"],
+                condition=models.Q(status__in=["open", "snoozed"]),
+                name="followup_pending_by_due",
+            ),
+            models.Index(
+                fields=["workspace", "assignee", "due_at"],
+                condition=models.Q(status__in=["open", "snoozed"]),
+                name="followup_mine_by_due",
+            ),
             # The contact's timeline and "has something open".
             models.Index(fields=["contact", "status"], name="followup_by_contact"),
         ]

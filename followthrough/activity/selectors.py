@@ -50,9 +50,16 @@ class Agenda:
         ]
 
 
+# "Pending" written out as SQL text rather than bound parameters: SQLite uses a partial index
+# only when the query repeats the index's condition literally, and the agenda's indexes hold
+# only pending rows (followup_pending_by_due, followup_mine_by_due). The values are our own
+# constants, never input.
+_PENDING_SQL = f"{FollowUp._meta.db_table}.status IN ({', '.join(repr(str(s)) for s in PENDING)})"
+
+
 def followup_pending(*, workspace: Workspace, user: User | None) -> QuerySet[FollowUp]:
     """Open and snoozed follow-ups of the workspace; only `user`'s when given."""
-    followups = FollowUp.objects.filter(workspace=workspace, status__in=PENDING)
+    followups = FollowUp.objects.filter(workspace=workspace).extra(where=[_PENDING_SQL])  # noqa: S610
     if user is not None:
         followups = followups.filter(assignee=user)
     return followups
@@ -85,12 +92,20 @@ def agenda_get(
 
 
 def _section(followups: QuerySet[FollowUp], limit: int) -> AgendaSection:
-    rows = list(
-        # run__playbook and event: each row says which playbook step planned it.
-        followups.select_related("contact__organization", "assignee", "run__playbook", "event")
-        .annotate(tier_rank=_tier_rank)
-        .order_by("tier_rank", "due_at", "id")[:limit]
-    )
+    """The first `limit` rows by tier (gold first), then by lateness. One short query per tier,
+    each reading the pending-by-due-time index in order and stopping at the rows still needed,
+    instead of ranking every pending row of the book: with thousands overdue, that sort was
+    most of the team agenda's time (bench/README.md)."""
+    rows: list[FollowUp] = []
+    for tier in TIER_RANK:  # gold, silver, bronze, none: every value Contact.tier may hold
+        if len(rows) >= limit:
+            break
+        rows += (
+            # run__playbook and event: each row says which playbook step planned it.
+            followups.filter(contact__tier=tier)
+            .select_related("contact__organization", "assignee", "run__playbook", "event")
+            .order_by("due_at", "id")[: limit - len(rows)]
+        )
     total = len(rows) if len(rows) < limit else followups.count()
     return AgendaSection(rows, total)
 
