@@ -166,6 +166,7 @@ class SkipReason(models.TextChoices):
     FREQUENCY = "frequency", "Over their frequency cap"
     SUPPRESSED = "suppressed", "On the suppression list"
     UNSUBSCRIBED = "unsubscribed", "Unsubscribed during the campaign"
+    CANCELLED = "cancelled", "Campaign cancelled before it reached them"
 
 
 class OutboxMessage(models.Model):

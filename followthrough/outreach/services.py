@@ -352,6 +352,30 @@ def campaign_resume(*, campaign: Campaign, wake: bool = True) -> Campaign:
     return campaign
 
 
+@transaction.atomic
+def campaign_cancel(*, campaign: Campaign, now: datetime | None = None) -> Campaign:
+    """Stop the campaign for good: no further rows handed out, no future run of a recurring
+    one. Rows still queued become skipped (reason: cancelled), so the run's counts stay whole;
+    rows already sent stay sent. A worker re-checks each row before sending it, so nothing is
+    sent after this commits except what was already on the wire."""
+    now = now or timezone.now()
+    live = (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED, CampaignStatus.SENDING,
+            CampaignStatus.PAUSED)  # fmt: skip
+    if not Campaign.objects.filter(pk=campaign.pk, status__in=live).update(
+        status=CampaignStatus.CANCELLED, next_run_at=None
+    ):
+        raise ValidationError({"status": "This campaign has already finished."})
+    OutboxMessage.objects.filter(campaign=campaign, status=OutboxStatus.QUEUED).update(
+        status=OutboxStatus.SKIPPED, skip_reason=SkipReason.CANCELLED, claimed_by="",
+        claim_expires_at=None,
+    )  # fmt: skip
+    CampaignRun.objects.filter(campaign=campaign, finished_at__isnull=True).update(
+        finished_at=now
+    )
+    campaign.refresh_from_db(fields=["status", "next_run_at"])
+    return campaign
+
+
 def campaigns_start_due(*, now: datetime | None = None) -> int:
     """Start every scheduled run whose time has come (the periodic task); the number started."""
     now = now or timezone.now()

@@ -32,6 +32,7 @@ from followthrough.outreach.selectors import (
     template_preview,
 )
 from followthrough.outreach.services import (
+    campaign_cancel,
     campaign_create,
     campaign_pause,
     campaign_resume,
@@ -325,6 +326,8 @@ def campaign_action(request: MemberRequest, campaign_id: int, action: str) -> Ht
             campaign_resume(campaign=campaign)
         elif action == "start":
             campaign_start(campaign=campaign)
+        elif action == "cancel":
+            campaign_cancel(campaign=campaign)
         else:
             return HttpResponse("Unknown action", status=404)
     except ValidationError as error:
