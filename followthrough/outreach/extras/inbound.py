@@ -24,7 +24,7 @@ from followthrough.activity.models import Direction, Interaction, TouchChannelCh
 from followthrough.activity.services import interaction_log
 from followthrough.events.models import Event
 from followthrough.events.services import ContactRef, EventInput, event_record
-from followthrough.people.models import ContactEmail
+from followthrough.people.models import Contact, ContactEmail
 from followthrough.playbooks.tasks import events_enqueue
 
 SOURCE = "inbound-email"
@@ -65,7 +65,8 @@ class InboundStatus(StrEnum):
     LOGGED = "logged"
     DUPLICATE = "duplicate"  # the same Message-ID was logged before
     NO_WORKSPACE = "no-workspace"  # not sent to a valid reply address
-    UNKNOWN_SENDER = "unknown-sender"  # no contact of the workspace has that address
+    UNKNOWN_SENDER = "unknown-sender"  # no sender address at all
+    NEW_LEAD = "new-lead"  # nobody had that address: they became a lead, their message logged
 
 
 @dataclass(frozen=True)
@@ -146,10 +147,11 @@ def inbound_message_receive(
     workspace = workspace or _workspace_of(message, envelope_recipients or [])
     if workspace is None:
         return InboundResult(InboundStatus.NO_WORKSPACE)
-    sender = parseaddr(str(message["From"] or ""))[1].strip().lower()
+    name, sender = parseaddr(str(message["From"] or ""))
     return inbound_reply_log(
         workspace=workspace,
-        sender=sender,
+        sender=sender.strip().lower(),
+        sender_name=name.strip(),
         subject=str(message["Subject"] or "").strip(),
         body=_text(message),
         message_id=str(message["Message-ID"] or "").strip()[:100],
@@ -167,15 +169,23 @@ def inbound_reply_log(
     message_id: str,
     occurred_at: datetime,
     now: datetime,
+    sender_name: str = "",
 ) -> InboundResult:
     """Log the reply as an inbound email touch (stopping playbooks that stop on a reply) and an
     `email.replied` event. The event's external id is the Message-ID, so a message forwarded
-    twice, or fetched again by IMAP, is logged once."""
+    twice, or fetched again by IMAP, is logged once. Someone the workspace does not know yet
+    (a client's colleague, a client writing from another address) is never dropped: they
+    become a lead from email, which starts the new-lead playbook, and their message is logged."""
+    if not sender:
+        return InboundResult(InboundStatus.UNKNOWN_SENDER)
     row = ContactEmail.objects.filter(workspace=workspace, email=sender).select_related("contact")
-    found = row.first() if sender else None
+    found = row.first()
+    status = InboundStatus.LOGGED
     if found is None:
-        return InboundResult(InboundStatus.UNKNOWN_SENDER, sender=sender)
-    contact = found.contact
+        contact = _new_lead(workspace, sender, sender_name, message_id, occurred_at)
+        status = InboundStatus.NEW_LEAD
+    else:
+        contact = found.contact
     if (
         message_id
         and Event.objects.filter(
@@ -209,4 +219,23 @@ def inbound_reply_log(
             )
     except IntegrityError:  # the same message, logged by a concurrent delivery a moment ago
         return InboundResult(InboundStatus.DUPLICATE, sender=sender)
-    return InboundResult(InboundStatus.LOGGED, interaction, sender)
+    return InboundResult(status, interaction, sender)
+
+
+def _new_lead(
+    workspace: Workspace, sender: str, name: str, message_id: str, occurred_at: datetime
+) -> Contact:
+    """A `lead.created` event from email (the ingestion service makes the lead)."""
+    event = event_record(
+        workspace=workspace,
+        item=EventInput(
+            type="lead.created",
+            occurred_at=occurred_at,
+            source=SOURCE,
+            contact=ContactRef(email=sender, name=name),
+            external_id=f"lead:{message_id}" if message_id else "",
+            data={"channel": "email"},
+        ),
+        after_commit=lambda e: events_enqueue([e]),
+    )
+    return event.contact

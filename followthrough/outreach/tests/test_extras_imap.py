@@ -31,7 +31,7 @@ def mailbox(imap_mailbox: ImapMailbox, workspace, contact, settings) -> ImapMail
 
 def test_it_logs_the_unread_replies_and_marks_them_read(mailbox: ImapMailbox, contact) -> None:
     outcome = inbound_imap_fetch(url=mailbox_url(mailbox))
-    assert outcome == {"logged": 1, "unknown-sender": 1}
+    assert outcome == {"logged": 1, "new-lead": 1}
     [interaction] = Interaction.objects.filter(contact=contact)
     assert interaction.direction == "in" and "Re: Winter tyres" in interaction.summary
     assert all(seen for _, seen in mailbox.messages.values())
@@ -47,7 +47,7 @@ def test_it_logs_a_message_fetched_twice_once(mailbox: ImapMailbox, contact) -> 
 def test_it_runs_from_the_command_line(mailbox: ImapMailbox, contact) -> None:
     out = StringIO()
     call_command("inbound", "--imap-once", stdout=out)
-    assert "Fetched by IMAP: 1 logged, 1 unknown-sender." in out.getvalue()
+    assert "Fetched by IMAP: 1 logged, 1 new-lead." in out.getvalue()
 
 
 def test_it_says_when_the_password_is_wrong(mailbox: ImapMailbox, settings) -> None:

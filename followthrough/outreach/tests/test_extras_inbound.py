@@ -123,9 +123,22 @@ def test_it_refuses_the_old_address_after_a_new_one_is_made(
     assert not Interaction.objects.exists()
 
 
-def test_it_ignores_mail_from_someone_who_is_not_a_contact(contact, reply_to, receiver) -> None:
-    send(receiver, reply_to, reply("stranger@example.org", reply_to), sender="stranger@x.org")
-    assert not Interaction.objects.exists()
+def test_it_makes_a_lead_of_someone_who_is_not_a_contact_yet(
+    contact, reply_to, receiver
+) -> None:
+    raw = reply("Sam Stranger <Sam@Example.org>", reply_to)
+    send(receiver, reply_to, raw, sender="sam@example.org")
+    lead = Contact.objects.get(emails__email="sam@example.org")
+    assert (lead.first_name, lead.last_name, lead.stage, lead.source) == (
+        "Sam", "Stranger", "lead", "email",
+    )  # fmt: skip
+    interaction = Interaction.objects.get(contact=lead)
+    assert interaction.direction == "in" and "fit them on Saturday" in interaction.summary
+    # The new-lead playbook plans the same-day answer.
+    assert FollowUp.objects.filter(contact=lead, run__playbook__key="new-lead").exists()
+    send(receiver, reply_to, raw, sender="sam@example.org")  # forwarded twice: one lead
+    assert Contact.objects.filter(emails__email="sam@example.org").count() == 1
+    assert Interaction.objects.filter(contact=lead).count() == 1
 
 
 def test_it_never_logs_on_another_workspaces_contact(
