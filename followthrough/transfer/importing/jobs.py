@@ -14,11 +14,15 @@ from typing import Final
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from followthrough.accounts.models import User, Workspace
+from followthrough.activity.models import FollowUp, Interaction, Status
 from followthrough.core import tabular
+from followthrough.events.models import Event
 from followthrough.people.models import Contact, ContactEmail, ContactPhone, ImportantDate
+from followthrough.playbooks.engine import ENGINE_SOURCE
 from followthrough.playbooks.tasks import workspace_tick_task
 from followthrough.transfer.importing.apply import ContactTag, plan_apply, refresh_search_text
 from followthrough.transfer.importing.plan import Plan, plan_contacts
@@ -205,16 +209,21 @@ def _keep_rejected(job: ImportJob, plan: Plan) -> None:
 
 
 def _undo(job: ImportJob, report: Progress) -> None:
-    """Delete the contacts the import created (with everything on them) and take back what it
-    added to the others. A field is set back only if it still holds what the import put there:
-    a later edit by a person wins."""
-    done = 0
+    """Delete the contacts the import created and take back what it added to the others. A
+    field is set back only if it still holds what the import put there: a later edit by a
+    person wins. So does a later history: a created contact someone has since talked to, sold
+    to or planned a touch for by hand is kept (and counted), never deleted with that history."""
+    done = kept = 0
     for run in job.created_runs.all():
         for first in range(run.first_id, run.last_id + 1, 1000):
             last = min(first + 999, run.last_id)
             with transaction.atomic():
-                contacts = Contact.objects.filter(workspace=job.workspace)
-                contacts.filter(pk__gte=first, pk__lte=last).delete()
+                contacts = Contact.objects.filter(
+                    workspace=job.workspace, pk__gte=first, pk__lte=last
+                )
+                lived = contacts.filter(_has_history())
+                kept += lived.count()
+                contacts.exclude(pk__in=lived.values("pk")).delete()
             done += last - first + 1
             report(done)
     for change in job.changes.iterator():
@@ -223,7 +232,25 @@ def _undo(job: ImportJob, report: Progress) -> None:
         done += 1
         report(done)
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.UNDONE, error="", finished_at=timezone.now()
+        status=ImportStatus.UNDONE,
+        error="",
+        finished_at=timezone.now(),
+        summary={**job.summary, "kept_on_undo": kept},
+    )
+
+
+def _has_history() -> Q:
+    """Anything recorded on a contact that did not come from the import itself or from the
+    engine reacting to it: a logged touch, an event from outside (a purchase, a click, a form),
+    a follow-up a person planned or completed."""
+    by_outside = Event.objects.filter(contact=OuterRef("pk")).exclude(source=ENGINE_SOURCE)
+    by_people = FollowUp.objects.filter(contact=OuterRef("pk")).filter(
+        Q(created_by__isnull=False) | Q(status=Status.DONE)
+    )
+    return (
+        Q(Exists(Interaction.objects.filter(contact=OuterRef("pk"))))
+        | Q(Exists(by_outside))
+        | Q(Exists(by_people))
     )
 
 

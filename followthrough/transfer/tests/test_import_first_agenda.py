@@ -45,3 +45,27 @@ def test_it_rejects_a_last_contact_in_the_future_naming_the_column(run_import: R
     assert job.summary["samples"]["rejected"] == [
         {"row": 5, "column": "Last Contacted", "message": "“2027-01-05” is in the future"}
     ]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_undo_keeps_the_people_someone_has_dealt_with_since(
+    run_import: Run, alice, alice_client, django_capture_on_commit_callbacks
+) -> None:
+    from followthrough.activity.services import interaction_log
+    from followthrough.people.models import Contact
+    from followthrough.transfer.importing.jobs import import_job_undo
+
+    job = run_import(name="hubspot-export.csv", data=HUBSPOT.encode())
+    # The engine planned Ines's check-in right after the import: that alone keeps nobody.
+    assert FollowUp.objects.filter(contact__first_name="Ines").exists()
+    omar = Contact.objects.get(first_name="Omar")
+    interaction_log(contact=omar, by=alice, channel="call", summary="Booked his service")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_job_undo(job=job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.UNDONE
+    assert list(Contact.objects.values_list("first_name", flat=True)) == ["Omar"]
+    assert omar.interactions.count() == 1
+    assert job.summary["kept_on_undo"] == 1
+    page = alice_client.get(f"/import/{job.pk}/").content.decode()
+    assert "1 of the people it created was kept" in page
