@@ -68,6 +68,29 @@ def template_update(*, template: EmailTemplate, fields: Mapping[str, Any]) -> Em
     return template
 
 
+def _delete_unused(thing: EmailTemplate | Segment, campaigns: QuerySet[Campaign]) -> None:
+    """Delete a template or segment no campaign uses. A used one stays: each campaign keeps
+    saying what it sent and to whom (and the database protects it too)."""
+    names = list(campaigns.order_by("name").values_list("name", flat=True)[:3])
+    if names:
+        kind = "template" if isinstance(thing, EmailTemplate) else "segment"
+        raise ValidationError(
+            {kind: [f"Used by the campaign{'s' if len(names) > 1 else ''} "
+                    f"{', '.join(f'“{n}”' for n in names)}: it is kept with them."]}
+        )  # fmt: skip
+    thing.delete()
+
+
+@transaction.atomic
+def template_delete(*, template: EmailTemplate) -> None:
+    _delete_unused(template, Campaign.objects.filter(template=template))
+
+
+@transaction.atomic
+def segment_delete(*, segment: Segment) -> None:
+    _delete_unused(segment, Campaign.objects.filter(segment=segment))
+
+
 def _segment_fields(workspace: Workspace, name: str, raw: Mapping[str, Any]) -> dict[str, Any]:
     filters, errors = segment_filters_clean(workspace=workspace, raw=raw)
     if not name.strip():
@@ -369,9 +392,7 @@ def campaign_cancel(*, campaign: Campaign, now: datetime | None = None) -> Campa
         status=OutboxStatus.SKIPPED, skip_reason=SkipReason.CANCELLED, claimed_by="",
         claim_expires_at=None,
     )  # fmt: skip
-    CampaignRun.objects.filter(campaign=campaign, finished_at__isnull=True).update(
-        finished_at=now
-    )
+    CampaignRun.objects.filter(campaign=campaign, finished_at__isnull=True).update(finished_at=now)
     campaign.refresh_from_db(fields=["status", "next_run_at"])
     return campaign
 

@@ -38,8 +38,10 @@ from followthrough.outreach.services import (
     campaign_resume,
     campaign_start,
     segment_create,
+    segment_delete,
     segment_update,
     template_create,
+    template_delete,
     template_test_send,
     template_update,
 )
@@ -190,6 +192,32 @@ def _count_context(request: MemberRequest, form: SegmentForm) -> dict[str, Any]:
         "count": segment_count(workspace=workspace, filters=filters, now=now),
         "sample": segment_sample(workspace=workspace, filters=filters, now=now),
     }
+
+
+@member_view
+@require_POST
+def template_remove(request: MemberRequest, template_id: int) -> HttpResponse:
+    template = access_email_template(workspace=request.user.workspace, template_id=template_id)
+    try:
+        template_delete(template=template)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("web:outreach_template", template_id=template.pk)
+    messages.success(request, f"Template “{template.name}” deleted.")
+    return redirect("web:outreach")
+
+
+@member_view
+@require_POST
+def segment_remove(request: MemberRequest, segment_id: int) -> HttpResponse:
+    segment = access_segment(workspace=request.user.workspace, segment_id=segment_id)
+    try:
+        segment_delete(segment=segment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("web:outreach_segment", segment_id=segment.pk)
+    messages.success(request, f"Segment “{segment.name}” deleted.")
+    return redirect("web:outreach")
 
 
 @member_view
