@@ -18,9 +18,7 @@ def test_it_deletes_an_unused_template_and_segment(
 
 def test_it_keeps_what_a_campaign_used_and_says_which(alice_client, make_campaign) -> None:
     campaign = make_campaign(name="November news")
-    response = alice_client.post(
-        f"/outreach/templates/{campaign.template_id}/delete/", follow=True
-    )
+    response = alice_client.post(f"/outreach/templates/{campaign.template_id}/delete/", follow=True)
     assert "Used by the campaign “November news”: it is kept with them." in (
         response.content.decode()
     )
@@ -31,10 +29,18 @@ def test_it_keeps_what_a_campaign_used_and_says_which(alice_client, make_campaig
 
 def test_another_workspace_cannot_delete_them(charlie_client, newsletter, clients_segment) -> None:
     assert charlie_client.post(f"/outreach/templates/{newsletter.pk}/delete/").status_code == 404
-    assert charlie_client.post(f"/outreach/segments/{clients_segment.pk}/delete/").status_code == 404
+    assert (
+        charlie_client.post(f"/outreach/segments/{clients_segment.pk}/delete/").status_code == 404
+    )
     assert EmailTemplate.objects.exists() and Segment.objects.exists()
 
 
 def test_the_pages_offer_delete(alice_client, newsletter, clients_segment) -> None:
-    assert "Delete template" in alice_client.get(f"/outreach/templates/{newsletter.pk}/").content.decode()
-    assert "Delete segment" in alice_client.get(f"/outreach/segments/{clients_segment.pk}/").content.decode()
+    assert (
+        "Delete template"
+        in alice_client.get(f"/outreach/templates/{newsletter.pk}/").content.decode()
+    )
+    assert (
+        "Delete segment"
+        in alice_client.get(f"/outreach/segments/{clients_segment.pk}/").content.decode()
+    )
