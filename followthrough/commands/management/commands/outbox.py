@@ -20,7 +20,7 @@ from followthrough.outreach.sending import (
     outbox_sweep,
     outbox_work,
 )
-from followthrough.outreach.services import campaigns_start_due
+from followthrough.outreach.services import campaigns_finish, campaigns_start_due
 
 SWEEP_SECONDS = 5.0
 
@@ -81,4 +81,7 @@ class Command(BaseCommand):
             if options["exit_when_idle"] and not outbox_pending():
                 break
             time.sleep(options["poll"])
+        # A worker stopped right after the last send would otherwise leave that campaign
+        # "sending" until the next sweep: close the runs whose rows are all final on the way out.
+        campaigns_finish()
         self.stdout.write(f"Outbox worker {worker_id} stopped after {batches} batches.")
