@@ -24,7 +24,7 @@ from followthrough.core import tabular
 from followthrough.core.facts import INVOICE_ISSUED, INVOICE_PAID
 from followthrough.events.models import Event
 from followthrough.events.services import ContactRef, EventInput, event_record_batch
-from followthrough.insight.imports import MONTH_FIRST_REGIONS, parse_amount
+from followthrough.insight.imports import MONTH_FIRST_REGIONS, RejectedRow, parse_amount
 from followthrough.people.models import Contact, Source, Stage
 from followthrough.transfer.importing.reading import Table, iter_nonblank, read_table
 
@@ -53,13 +53,6 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
 REQUIRED: Final = ("invoice_id", "amount", "issued", "due")
 
 
-@dataclass(frozen=True)
-class Rejected:
-    row: int
-    column: str
-    message: str
-
-
 @dataclass
 class InvoiceReport:
     """What an invoice import did (or in a dry run would do)."""
@@ -69,7 +62,7 @@ class InvoiceReport:
     events_created: int = 0
     already_imported: int = 0
     new_contacts: int = 0
-    rejected: list[Rejected] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -217,7 +210,7 @@ def invoices_import(
         events, problems = _events(layout, row)
         report.invoices += bool(events)
         items += [(number, event) for event in events]
-        report.rejected += [Rejected(number, column, message) for column, message in problems]
+        report.rejected += [RejectedRow(number, column, message) for column, message in problems]
     with transaction.atomic():
         for start in range(0, len(items), CHUNK):
             _store(workspace, items[start : start + CHUNK], now, report)
@@ -256,7 +249,7 @@ def _store(
         if result.event is None:
             number = numbered[result.index][0]
             errors = result.errors or {"contact": ["no such contact"]}
-            report.rejected += [Rejected(number, k, " ".join(v)) for k, v in errors.items()]
+            report.rejected += [RejectedRow(number, k, " ".join(v)) for k, v in errors.items()]
     new = [
         r.event for r in results if r.event is not None and items[r.index].external_id not in stored
     ]
