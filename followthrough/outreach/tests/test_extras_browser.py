@@ -29,7 +29,12 @@ def riders(make_contact: Any, alice: User) -> dict[str, Contact]:
     zoe = make_contact("Zoe", "Tourer", email="zoe@example.com", tags=("touring",))
     Contact.objects.filter(pk=eli.pk).update(last_touched_at=long_ago)
     card = make_contact("Ada", "Card", street="1 Main St", city="Boston", country="US")
-    followup_create(contact=card, by=alice, purpose="Birthday card for Ada", channel="card")
+    # Due yesterday, so it is in the queue whatever the hour the suite runs at (a card planned
+    # now for "the next slot" would be tomorrow's after business hours in New York).
+    birthday = followup_create(
+        contact=card, by=alice, purpose="Birthday card for Ada", channel="card"
+    )
+    FollowUp.objects.filter(pk=birthday.pk).update(due_at=timezone.now() - timedelta(days=1))
     return {"eli": eli, "zoe": zoe}
 
 
