@@ -1,84 +1,156 @@
-"""The outreach journey in a real browser: build a segment (the count follows the filter),
-preview the newsletter as a real contact, send it to a local SMTP server through a real worker
-process, watch the progress reach Done, then click a link in a received message and find the
-click and the follow-up it planned on the contact's page."""
+"""The outreach journey of issue 5 in a real browser, from the demo shop: build a segment (the
+count follows the filter), preview the demo's newsletter as a real contact, send it to a local
+SMTP server through a real worker process and watch the progress move, click a link in a
+received message and find the click and the follow-up it planned on the contact's page; then
+unsubscribe one reader with the one-click POST of their message's List-Unsubscribe header and
+see the next campaign, already snapshotted, skip them."""
 
 import re
 from typing import Any
+from urllib.parse import urlparse
 
+from django.utils import timezone
+
+from followthrough.demo.services import DEMO_OWNER_EMAIL, DEMO_PASSWORD, demo_workspace_create
 from followthrough.outreach import services as outreach_services
-from followthrough.outreach.models import Campaign
-from followthrough.outreach.tests.conftest import audience
+from followthrough.outreach.models import Campaign, EmailTemplate, OutboxMessage
+from followthrough.outreach.segments import segment_contacts
+from followthrough.outreach.tests.conftest import Received
 from followthrough.outreach.tests.test_worker_process import worker
-from followthrough.people.models import Contact, Tag
-from followthrough.playbooks.engine import playbooks_install_defaults
-from followthrough.tests.browser import BROWSER, LAPTOP, log_in
+from followthrough.tests.browser import BROWSER, LAPTOP
 
 pytestmark = BROWSER
 
+SHOP = "https://spokechain.example"
 
-def test_the_newsletter_journey(
-    live_server: Any,
-    transactional_db: Any,
-    browser: Any,  # noqa: F811
-    alice,
-    workspace,
-    newsletter,
-    smtp_server,
-    settings,
-    tmp_path,
-    monkeypatch,
-) -> None:
-    settings.BASE_URL = live_server.url
-    # The worker process below sends; huey (immediate in tests) must not do it in the request.
-    monkeypatch.setattr(outreach_services, "_wake", lambda: None)
-    playbooks_install_defaults(workspace=workspace)
-    audience(workspace, 12)
-    road = Tag.objects.create(workspace=workspace, name="road cycling")
-    riders = list(Contact.objects.filter(workspace=workspace).order_by("pk")[:5])
-    road.contacts.add(*riders)
 
-    page = browser.new_page(viewport=LAPTOP)
-    log_in(page, live_server.url, alice)
-    page.click("nav.mainnav >> text=Outreach")
-    page.click("text=New segment")
-    page.fill("#id_name", "Road riders")
-    page.check("input[name=stages][value=client]")
-    page.locator("#count-value").filter(has_text="12").wait_for()
-    page.fill("#id_tags", "road cycling")
-    page.locator("#count-value").filter(has_text="5").wait_for()
-    page.click("#segment-form button[type=submit]")
-    page.get_by_text("Segment “Road riders” saved.").wait_for()
+def _log_in_as_demo_owner(page: Any, base: str) -> None:
+    page.goto(f"{base}/")
+    page.fill("input[name=email]", DEMO_OWNER_EMAIL)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
 
-    page.goto(f"{live_server.url}/outreach/templates/{newsletter.pk}/")
-    page.select_option("#preview_contact", str(riders[0].pk))
-    page.locator("#preview-subject").filter(has_text=f"Rides for {riders[0].first_name}").wait_for()
 
-    page.goto(f"{live_server.url}/outreach/campaigns/new/")
-    page.fill("#id_name", "Winter rides")
-    page.select_option("#id_template", str(newsletter.pk))
+def _count(page: Any, name: str) -> int:
+    return int(page.locator(f"[data-count={name}]").inner_text())
+
+
+def _send_campaign(page: Any, base: str, name: str) -> None:
+    page.goto(f"{base}/outreach/campaigns/new/")
+    page.fill("#id_name", name)
+    page.select_option("#id_template", label="Winter newsletter")
     page.select_option("#id_segment", label="Road riders")
     page.check("input[name=when][value=now]")
     page.click("#campaign-form button[type=submit]")
     page.locator("#campaign-status").filter(has_text="Sending").wait_for()
-    with worker(
-        "journey", tmp_path, smtp_server, rate=4.0, batch_size=2, base_url=live_server.url
-    ) as process:
-        page.locator("#campaign-status").filter(has_text="Done").wait_for(timeout=30_000)
-        process.terminate()
-    assert page.locator("[data-count=sent]").inner_text() == "5"
-    assert sorted(smtp_server.handler.recipients().values()) == [1] * 5
-    assert Campaign.objects.get().status == "done"
 
-    received = next(
-        r for r in smtp_server.handler.received if r.rcpt == riders[0].emails.get().email
+
+def test_the_newsletter_journey_from_the_demo(
+    live_server: Any,
+    transactional_db: Any,
+    browser: Any,
+    smtp_server: Any,
+    settings: Any,
+    tmp_path: Any,
+    monkeypatch: Any,
+) -> None:
+    settings.BASE_URL = live_server.url
+    # The worker process below sends; huey (immediate in tests) must not do it in the request.
+    monkeypatch.setattr(outreach_services, "_wake", lambda: None)
+    demo = demo_workspace_create(contacts=200, seed=1, now=timezone.now())
+    base = live_server.url
+
+    page = browser.new_page(viewport=LAPTOP)
+    page.route(f"{SHOP}/**", lambda route: route.fulfill(body="<h1>Winter rides</h1>"))
+    _log_in_as_demo_owner(page, base)
+
+    # A segment: clients into road cycling; the count follows each change of the filter.
+    clients = segment_contacts(
+        workspace=demo.workspace, filters={"stages": ["client"]}, now=timezone.now()
+    ).count()
+    riders = segment_contacts(
+        workspace=demo.workspace,
+        filters={"stages": ["client"], "tags": ["road cycling"]},
+        now=timezone.now(),
+    ).count()
+    assert riders >= 8 and clients > riders
+    page.click("nav.mainnav >> text=Outreach")
+    page.click("text=New segment")
+    page.fill("#id_name", "Road riders")
+    page.check("input[name=stages][value=client]")
+    page.locator("#count-value").filter(has_text=str(clients)).wait_for()
+    page.fill("#id_tags", "road cycling")
+    page.locator("#count-value").filter(has_text=str(riders)).wait_for()
+    page.click("#segment-form button[type=submit]")
+    page.get_by_text("Segment “Road riders” saved.").wait_for()
+
+    # The demo's newsletter, previewed as one of the riders.
+    newsletter = EmailTemplate.objects.get(workspace=demo.workspace, name="Winter newsletter")
+    page.goto(f"{base}/outreach/templates/{newsletter.pk}/")
+    option = page.locator("#preview_contact option").nth(1)
+    preview_name = option.inner_text().split(" ")[0]
+    page.select_option("#preview_contact", option.get_attribute("value"))
+    page.locator("#preview-subject").filter(
+        has_text=f"{preview_name}, the winter ride calendar is out"
+    ).wait_for()
+
+    # Send it; at 3 messages a second the page shows the count climbing, then Done.
+    _send_campaign(page, base, "Winter rides")
+    audience = _count(page, "audience")
+    assert audience == riders
+    with worker("journey", tmp_path, smtp_server, rate=3.0, batch_size=1, base_url=base):
+        page.wait_for_function(
+            "() => { const n = +document.querySelector('[data-count=sent]').innerText;"
+            f" return n > 0 && n < {audience}; }}",
+            timeout=30_000,
+        )
+        page.locator("#campaign-status").filter(has_text="Done").wait_for(timeout=60_000)
+    sent = _count(page, "sent")
+    assert (
+        sent + _count(page, "suppressed") + _count(page, "skipped") + _count(page, "failed")
+        == audience
     )
-    html = received.message.get_body(("html",)).get_content()
-    tracked = re.search(r'href="([^"]+/t/[^"]+)"', html).group(1)
-    answer = page.request.get(tracked, max_redirects=0)
-    assert answer.status == 302
-    assert answer.headers["location"] == "https://shop.example.test/rides?m=12"
+    received: list[Received] = list(smtp_server.handler.received)
+    assert len(received) == sent and len({r.rcpt for r in received}) == sent
 
-    page.goto(f"{live_server.url}/contacts/{riders[0].pk}/")
-    page.get_by_text("Clicked “ride calendar” in an email").first.wait_for()
-    assert "R0 read “ride calendar”: follow up personally on it" in page.content()
+    # A reader clicks the ride calendar in the message as their mail program shows it.
+    reader = received[0]
+    html = reader.message.get_body(("html",)).get_content()
+    page.set_content(html)
+    page.click("text=winter group-ride calendar")
+    page.wait_for_url(f"{SHOP}/rides**")
+    assert page.locator("h1").inner_text() == "Winter rides"
+    message = OutboxMessage.objects.get(workspace=demo.workspace, email=reader.rcpt)
+    page.goto(f"{base}/contacts/{message.contact_id}/")
+    page.get_by_text("Clicked “winter group-ride calendar” in an email").first.wait_for()
+    assert "read “winter group-ride calendar”: follow up personally on it" in page.content()
+
+    # Another reader unsubscribes with one click, as a mail program does: a POST with no cookie.
+    leaver = received[1]
+    header = str(leaver.message["List-Unsubscribe"])
+    assert leaver.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    one_click = re.search(r"<(http[^>]+/u/[^>]+)>", header).group(1)
+    assert urlparse(one_click).netloc == urlparse(base).netloc
+
+    # The next campaign is snapshotted before the unsubscribe arrives and still skips them.
+    _send_campaign(page, base, "Winter rides, part two")
+    assert _count(page, "queued") == audience - _count(page, "skipped")
+    mail_program = browser.new_context()
+    answer = mail_program.request.post(
+        one_click,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        data="List-Unsubscribe=One-Click",
+        max_redirects=0,
+    )
+    assert answer.status == 200
+    mail_program.close()
+    before = len(smtp_server.handler.received)
+    with worker("journey-2", tmp_path, smtp_server, rate=50.0, base_url=base):
+        page.locator("#campaign-status").filter(has_text="Done").wait_for(timeout=60_000)
+    second = [r.rcpt for r in smtp_server.handler.received[before:]]
+    assert second and leaver.rcpt not in second
+    part_two = Campaign.objects.get(workspace=demo.workspace, name="Winter rides, part two")
+    row = OutboxMessage.objects.get(campaign=part_two, email=leaver.rcpt)
+    assert (row.status, row.skip_reason) == ("suppressed", "unsubscribed")
+    assert _count(page, "sent") == len(second) and _count(page, "suppressed") >= 1
