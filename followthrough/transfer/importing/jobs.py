@@ -8,10 +8,12 @@ the work once.
 
 import csv
 import io
-from collections.abc import Callable, Mapping, Sequence
-from itertools import islice
-from typing import Final
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import chain, islice
+from typing import Any, Final
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -286,21 +288,47 @@ def rejected_rows_csv(*, job: ImportJob) -> str:
 # ----------------------------------------------------------------------------- erasure
 
 
+@dataclass(frozen=True)
+class _Traces:
+    """How a person shows in a file: texts (emails, a name) in any case, and phones by the
+    digits of their national number, since a file writes "(415) 555-0177" or "415.555.0177"
+    where we store +14155550177."""
+
+    texts: tuple[str, ...]
+    digits: tuple[str, ...]
+
+    @classmethod
+    def of(cls, needles: Sequence[str]) -> "_Traces":
+        wanted = [n.strip() for n in needles if n.strip()]
+        phones = [n for n in wanted if n.startswith("+")]
+        return cls(
+            tuple(n.lower() for n in wanted if n not in phones),
+            tuple(d for d in map(_national_digits, phones) if d),
+        )
+
+
+def _national_digits(e164: str) -> str:
+    try:
+        return phonenumbers.national_significant_number(phonenumbers.parse(e164))
+    except phonenumbers.NumberParseException:
+        return "".join(c for c in e164 if c.isdigit())
+
+
 @transaction.atomic
 def import_traces_erase(*, workspace: Workspace, needles: Sequence[str]) -> int:
     """Forget what the workspace's imports kept about a person (for erasure): rejected rows that
-    mention any of `needles` (their emails, phones) are deleted, and a job whose file, preview or
-    samples mention them loses its file and samples (its counts stay). Returns the jobs touched."""
-    wanted = [n.strip().lower() for n in needles if n.strip()]
-    if not wanted:
+    mention any of `needles` (their emails, phones in E.164, name) are deleted, and a job whose
+    file, preview or samples mention them loses its file and samples (its counts stay). Returns
+    the jobs touched."""
+    traces = _Traces.of(needles)
+    if not (traces.texts or traces.digits):
         return 0
     touched = 0
     for job in ImportJob.objects.filter(workspace=workspace):
-        text = bytes(job.data).decode("utf-8", "replace").lower()
-        text += str(job.preview).lower() + str(job.summary).lower()
-        rows = [r.pk for r in job.rejected_rows.all() if _mentions(str(r.values), wanted)]
+        rows = [r.pk for r in job.rejected_rows.all() if _mentions(_strings(r.values), traces)]
         ImportRow.objects.filter(pk__in=rows).delete()
-        if rows or _mentions(text, wanted):
+        kept = _strings([job.preview, job.summary])
+        if rows or _mentions(kept, traces) or _file_mentions(job, traces):
             job.data, job.preview = b"", []
             job.summary = {k: v for k, v in job.summary.items() if isinstance(v, int)}
             job.save(update_fields=["data", "preview", "summary"])
@@ -308,6 +336,38 @@ def import_traces_erase(*, workspace: Workspace, needles: Sequence[str]) -> int:
     return touched
 
 
-def _mentions(text: str, needles: list[str]) -> bool:
-    lowered = text.lower()
-    return any(needle in lowered for needle in needles)
+def _file_mentions(job: ImportJob, traces: _Traces) -> bool:
+    """Whether the uploaded file names the person, searched cell by cell as the importer reads
+    it (the bytes may be zipped XLSX or UTF-16). A file that no longer reads counts as naming
+    them: what cannot be searched cannot be kept."""
+    if not job.data:
+        return False
+    try:
+        table = _table(job)
+    except ValidationError:
+        return True
+    return _mentions(chain(table.header, *table.rows), traces)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a JSON value, keys too."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+
+
+def _mentions(cells: Iterable[str], traces: _Traces) -> bool:
+    """Whether a cell holds one of the texts, or one of the phones' digits among its own (so
+    "+1 (415) 555-0177, ext. 2" is found too)."""
+    for cell in cells:
+        lowered = cell.lower()
+        digits = "".join(c for c in cell if c.isdigit())
+        if any(t in lowered for t in traces.texts) or any(d in digits for d in traces.digits):
+            return True
+    return False
