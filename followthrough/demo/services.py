@@ -18,6 +18,7 @@ from followthrough.demo.plan import BOOK_SIZE
 from followthrough.demo.profiles import OWNER
 from followthrough.events.models import Event
 from followthrough.outreach.demo import outreach_demo_setup
+from followthrough.outreach.models import Campaign
 from followthrough.playbooks.models import PlaybookRun
 
 __all__ = ["DEMO_OWNER_EMAIL", "DEMO_PASSWORD", "DemoWorkspace", "demo_workspace_create",
@@ -78,4 +79,7 @@ def demo_workspace_delete(*, workspace: Workspace) -> None:
                 table = qn(model._meta.db_table)
                 column = qn(model._meta.get_field("workspace").column)
                 cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [workspace.pk])  # noqa: S608 -- names from model metadata
+        # A campaign protects its template and segment from deletion (a template in use must
+        # not vanish under it); with the whole workspace going, the campaigns go first.
+        Campaign.objects.filter(workspace=workspace).delete()
         workspace.delete()

@@ -7,6 +7,8 @@ from django.core.management import call_command
 
 from followthrough.accounts.models import User
 from followthrough.demo.services import DEMO_OWNER_EMAIL, DEMO_PASSWORD, demo_workspace_get
+from followthrough.outreach.models import Campaign, EmailTemplate, Segment
+from followthrough.outreach.services import campaign_create, campaign_start
 from followthrough.people.models import Contact
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +48,23 @@ def test_it_rebuilds_the_demo_with_reset() -> None:
     rebuilt = demo_workspace_get()
     assert rebuilt is not None and rebuilt != first
     assert Contact.objects.filter(workspace=rebuilt).count() == 40
+
+
+def test_it_rebuilds_a_demo_that_has_sent_a_campaign() -> None:
+    run_demo()
+    first = demo_workspace_get()
+    assert first is not None
+    owner = User.objects.get(email=DEMO_OWNER_EMAIL)
+    campaign = campaign_create(
+        workspace=first,
+        by=owner,
+        name="Tried it",
+        template=EmailTemplate.objects.get(workspace=first),
+        segment=Segment.objects.get(workspace=first),
+    )
+    campaign_start(campaign=campaign, wake=False)
+    assert "Created 40 contacts" in run_demo("--reset", "--contacts", "40")
+    assert not Campaign.objects.filter(pk=campaign.pk).exists()
 
 
 def test_it_prints_the_address_it_serves_on() -> None:
