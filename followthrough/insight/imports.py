@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from followthrough.accounts.models import Workspace
 from followthrough.core.facts import PURCHASE
+from followthrough.core.spreadsheet_safety import cell_escape, cell_unescape
 from followthrough.events.models import Event
 from followthrough.events.services import ContactRef, EventInput, event_record_batch
 from followthrough.people.models import Contact, Source, Stage
@@ -180,12 +181,14 @@ def _columns(header: Sequence[str]) -> dict[str, int]:
 
 
 def _rows(text: str) -> tuple[list[str], list[list[str]]]:
-    """Header and rows, with the delimiter csv.Sniffer finds (comma when it cannot tell)."""
+    """Header and rows, with the delimiter csv.Sniffer finds (comma when it cannot tell). A
+    cell escaped against formulas ("'=…", as our rejected-rows file writes it) reads as the
+    value it was."""
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:SAMPLE], ",;\t|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = ([cell_unescape(c) for c in row] for row in csv.reader(io.StringIO(text), dialect))
     header = next(reader, [])
     return header, list(reader)
 
@@ -491,12 +494,13 @@ def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
 def rejected_rows_csv(*, text: str, report: ImportReport) -> str:
     """The header and the rejected rows of the file `text`, as they were and in its own
     delimiter, for a person to fix and import again. The imported rows are not in it, and a
-    fixed row hashes like the same row fixed in the original file, so nothing is counted twice."""
+    fixed row hashes like the same row fixed in the original file, so nothing is counted twice.
+    Every cell is escaped against formulas; _rows takes the quote off again."""
     text = text.lstrip("\ufeff")
     header, records = _rows(text)
     wanted = sorted({r.row for r in report.rejected})
     out = io.StringIO()
     writer = csv.writer(out, delimiter=_dialect(text).delimiter, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(records[row - 2] for row in wanted if 0 <= row - 2 < len(records))
+    rows = [header, *(records[row - 2] for row in wanted if 0 <= row - 2 < len(records))]
+    writer.writerows([cell_escape(c) for c in row] for row in rows)
     return out.getvalue()

@@ -1,3 +1,4 @@
+import csv
 import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from followthrough.activity.models import FollowUp
 from followthrough.conftest import NOW
 from followthrough.events.models import Event
-from followthrough.insight.imports import parse_amount, purchases_import_csv
+from followthrough.insight.imports import parse_amount, purchases_import_csv, rejected_rows_csv
 from followthrough.people.models import Contact, ContactEmail
 from followthrough.playbooks.engine import events_process_pending, playbooks_install_defaults
 
@@ -189,3 +190,19 @@ def test_a_file_that_is_not_a_purchase_list_is_refused_whole(workspace, text, me
 )
 def test_amounts_in_the_ways_people_write_them(raw, amount) -> None:
     assert parse_amount(raw) == amount
+
+
+def test_a_formula_in_a_rejected_row_is_escaped_and_comes_back_as_written(
+    workspace, contact
+) -> None:
+    text = "date,email,amount,items\n2025-06-01,dana@example.com,,=cmd|' /C calc'!A0\n"
+    report = run(workspace, text)
+
+    rows = list(csv.reader(io.StringIO(rejected_rows_csv(text=text, report=report))))
+
+    assert rows[1][3] == "'=cmd|' /C calc'!A0"  # text to a spreadsheet, never a command
+    rows[1][2] = "5"
+    fixed = io.StringIO()
+    csv.writer(fixed).writerows(rows)
+    assert run(workspace, fixed.getvalue()).created == 1
+    assert Event.objects.get(type="purchase.made").data["items"] == ["=cmd|' /C calc'!A0"]

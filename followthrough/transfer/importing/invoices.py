@@ -7,6 +7,8 @@ twice, or a longer export later, adds only what is new. As with purchase history
 events are marked processed: an invoice paid late in 2024 must not start a conversation today.
 """
 
+import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -22,6 +24,7 @@ from django.utils import timezone
 from followthrough.accounts.models import Workspace
 from followthrough.core import tabular
 from followthrough.core.facts import INVOICE_ISSUED, INVOICE_PAID
+from followthrough.core.spreadsheet_safety import cell_escape
 from followthrough.events.models import Event
 from followthrough.events.services import ContactRef, EventInput, event_record_batch
 from followthrough.insight.imports import MONTH_FIRST_REGIONS, RejectedRow, parse_amount
@@ -263,10 +266,8 @@ def _store(
 
 
 def rejected_invoices_csv(*, name: str, data: bytes, report: InvoiceReport) -> str:
-    """The rejected rows as they were, with an `error` column, to fix and import again."""
-    import csv
-    import io
-
+    """The rejected rows as they were, with an `error` column, to fix and import again. Every
+    cell is escaped against formulas; the reader takes the quote off again."""
     table = read_table(name=name, data=data)
     reasons: dict[int, list[str]] = {}
     for rejected in report.rejected:
@@ -274,9 +275,10 @@ def rejected_invoices_csv(*, name: str, data: bytes, report: InvoiceReport) -> s
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     keep = [i for i, h in enumerate(table.header) if h != tabular.ERROR_COLUMN]
-    writer.writerow([table.header[i] for i in keep] + [tabular.ERROR_COLUMN])
+    header = [table.header[i] for i in keep] + [tabular.ERROR_COLUMN]
+    writer.writerow([cell_escape(c) for c in header])
     for number, row in iter_nonblank(table):
         if number in reasons:
             cells = [row[i] if i < len(row) else "" for i in keep]
-            writer.writerow([*cells, "; ".join(reasons[number])])
+            writer.writerow([cell_escape(c) for c in [*cells, "; ".join(reasons[number])]])
     return out.getvalue()

@@ -22,6 +22,7 @@ from django.utils import timezone
 from followthrough.accounts.models import User, Workspace
 from followthrough.activity.models import FollowUp, Interaction, Status
 from followthrough.core import tabular
+from followthrough.core.spreadsheet_safety import cell_escape
 from followthrough.events.models import Event
 from followthrough.people.models import Contact, ContactEmail, ContactPhone, ImportantDate
 from followthrough.playbooks.engine import ENGINE_SOURCE
@@ -272,16 +273,17 @@ def _revert(change: ImportChange) -> None:
 
 def rejected_rows_csv(*, job: ImportJob) -> str:
     """The rejected rows as the file had them, plus an `error` column saying what to fix: fix
-    them and import this file again (the error column is ignored on the way back in)."""
+    them and import this file again (the error column is ignored on the way back in). Every
+    cell is escaped against formulas; the reader takes the quote off again."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     header = [h for h in job.header if h != tabular.ERROR_COLUMN]
     kept = [i for i, h in enumerate(job.header) if h != tabular.ERROR_COLUMN]
-    writer.writerow([*header, tabular.ERROR_COLUMN])
+    writer.writerow([cell_escape(c) for c in [*header, tabular.ERROR_COLUMN]])
     for row in job.rejected_rows.all():
         cells = [row.values[i] if i < len(row.values) else "" for i in kept]
         errors = "; ".join(f"{r['column']}: {r['message']}" for r in row.reasons)
-        writer.writerow([*cells, errors])
+        writer.writerow([cell_escape(c) for c in [*cells, errors]])
     return out.getvalue()
 
 

@@ -1,6 +1,7 @@
 """Invoice history goes in through the event ingestion, so the derived facts (paid on time,
 N days late) cover the past; importing the same file twice changes nothing."""
 
+import csv
 from io import StringIO
 
 import time_machine
@@ -9,7 +10,7 @@ from django.core.management import call_command
 from followthrough.conftest import NOW
 from followthrough.events.models import Event
 from followthrough.people.models import Contact, Stage
-from followthrough.transfer.importing.invoices import invoices_import
+from followthrough.transfer.importing.invoices import invoices_import, rejected_invoices_csv
 from followthrough.transfer.tests.conftest import DATA
 
 
@@ -78,3 +79,21 @@ def test_the_command_imports_invoices_and_contacts(workspace, tmp_path) -> None:
     assert "error" in rejected.read_text(encoding="utf-8-sig").splitlines()[0]
     jordan = Contact.objects.get(emails__email="jordan.lee@northwind.example")
     assert [t.name for t in jordan.tags.all()] == ["marketing contact"]
+
+
+def test_a_formula_in_a_rejected_invoice_is_escaped_and_comes_back_as_written(workspace) -> None:  # type: ignore[no-untyped-def]
+    header = "Invoice Number,Customer Email,Amount,Invoice Date,Due Date\r\n"
+    data = (header + "=2+5,ann@example.com,,2026-05-05,2026-06-04\r\n").encode()
+    with time_machine.travel(NOW, tick=False):
+        report = invoices_import(workspace=workspace, name="invoices.csv", data=data)
+        download = rejected_invoices_csv(name="invoices.csv", data=data, report=report)
+        rows = list(csv.reader(StringIO(download)))
+        assert rows[1][:3] == ["'=2+5", "ann@example.com", ""]  # text to a spreadsheet
+        rows[1][2] = "120.00"
+        fixed = StringIO()
+        csv.writer(fixed).writerows(rows)
+        again = invoices_import(
+            workspace=workspace, name="invoices-rejected.csv", data=fixed.getvalue().encode()
+        )
+    assert again.events_created == 1
+    assert Event.objects.get(type="invoice.issued").data["invoice_id"] == "=2+5"

@@ -68,3 +68,26 @@ def test_erasing_a_person_forgets_them_in_past_imports(run_import: Run, alice) -
     assert [r.number for r in job.rejected_rows.all()] == [5]  # Robin's row stays
     assert bytes(job.data) == b"" and job.preview == []
     assert "casey" not in str(job.summary) and job.summary["created"] == 2
+
+
+HYPERLINK = '=HYPERLINK("http://evil.test","Click")'
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode()
+
+
+def test_a_formula_in_a_rejected_row_is_escaped_and_comes_back_as_written(run_import: Run) -> None:
+    data = _csv([["Name", "Email", "Title"], ["Ann Lee", "ann@example", HYPERLINK]])
+    job = run_import(name="people.csv", data=data)
+
+    rows = list(csv.DictReader(io.StringIO(rejected_rows_csv(job=job))))
+
+    assert rows[0]["Title"] == "'" + HYPERLINK  # shown as text, never run, by a spreadsheet
+    rows[0]["Email"] = "ann@example.com"
+    fixed = _csv([list(rows[0]), list(rows[0].values())])
+    again = run_import(name="people-rejected.csv", data=fixed)
+    assert again.summary["created"] == 1
+    assert person("ann@example.com")["title"] == HYPERLINK
