@@ -10,9 +10,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 
-from jinja2 import TemplateSyntaxError, meta
-from jinja2.exceptions import TemplateError
+from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MERGE_FIELDS: dict[str, str] = {
@@ -29,8 +30,35 @@ MERGE_FIELDS: dict[str, str] = {
 }
 """The merge fields a template may use, with the sample values used to check a template."""
 
-_HTML_ENV = ImmutableSandboxedEnvironment(autoescape=True)
-_TEXT_ENV = ImmutableSandboxedEnvironment(autoescape=False)
+MAX_OUTPUT = 500_000  # characters of one rendered part; a real newsletter is a few thousand
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox keeps a template away from Python; this also keeps it from eating a worker:
+    `"x" * 10**9` and `9 ** 9 ** 9` are refused, and (in template_errors) so are loops, which
+    nested over `range` could run for hours. Merge fields are plain strings: an email template
+    needs `{{ field }}`, filters and `{% if %}`, not loops."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and (abs(_number(left)) > 1000 or abs(_number(right)) > 100):
+            raise SecurityError("That power is too large for an email template.")
+        if operator == "*" and _size(left) * _size(right) > MAX_OUTPUT:
+            raise SecurityError("That repetition is too long for an email template.")
+        return super().call_binop(context, operator, left, right)
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _size(value: Any) -> float:
+    return len(value) if isinstance(value, str | list | tuple) else abs(_number(value))
+
+
+_HTML_ENV = _BoundedSandbox(autoescape=True)
+_TEXT_ENV = _BoundedSandbox(autoescape=False)
 PARTS = ("subject", "body_html", "body_text")
 
 
@@ -49,10 +77,15 @@ def template_errors(parts: Mapping[str, str]) -> dict[str, str]:
     for part in PARTS:
         source = parts.get(part, "")
         try:
-            unknown = meta.find_undeclared_variables(_env(part).parse(source)) - MERGE_FIELDS.keys()
+            tree = _env(part).parse(source)
         except TemplateSyntaxError as error:
             errors[part] = f"Line {error.lineno}: {error.message}"
             continue
+        loop = next(tree.find_all((nodes.For, nodes.Macro, nodes.CallBlock)), None)
+        if loop is not None:
+            errors[part] = f"Line {loop.lineno}: loops and macros are not available in emails."
+            continue
+        unknown = meta.find_undeclared_variables(tree) - MERGE_FIELDS.keys()
         if unknown:
             errors[part] = (
                 f"Unknown merge field {', '.join(sorted(unknown))}; "
@@ -93,6 +126,8 @@ class CompiledTemplate:
             subject = " ".join(self._subject.render(safe).split())
         except TemplateError as error:
             raise TemplateRenderError(str(error)) from None
+        if max(len(body_html), len(text), len(subject)) > MAX_OUTPUT:
+            raise TemplateRenderError(f"The email is longer than {MAX_OUTPUT:,} characters.")
         return Rendered(subject=subject, html=body_html, text=text)
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from followthrough.outreach.services import template_create
-from followthrough.outreach.templating import CompiledTemplate, template_errors
+from followthrough.outreach.templating import CompiledTemplate, TemplateRenderError, template_errors
 
 PARTS = {"subject": "Hi", "body_html": "<p>Hi</p>", "body_text": ""}
 
@@ -73,3 +73,27 @@ def test_it_derives_the_text_part_from_the_html_with_its_links():
         subject="s", body_html='<p>See <a href="https://x.test/a">the rides</a></p>', body_text=""
     ).render({})
     assert rendered.text.strip() == "See the rides (https://x.test/a)"
+
+
+@pytest.mark.parametrize(
+    ("source", "refusal"),
+    [
+        ('{{ "x" * 50000000 }}', "too long"),
+        ("{{ 9 ** 9 ** 9 }}", "too large"),
+        (
+            "{% for a in range(99999) %}{% for b in range(99999) %}.{% endfor %}{% endfor %}",
+            "loops",
+        ),
+        ("{% macro m() %}x{% endmacro %}{{ m() }}", "loops and macros"),
+    ],
+)
+def test_it_refuses_a_template_that_would_tie_up_a_worker(source, refusal):
+    errors = template_errors({**PARTS, "body_html": source})
+    assert refusal in errors["body_html"]
+
+
+def test_a_long_merge_field_cannot_blow_a_message_up():
+    compiled = CompiledTemplate(subject="s", body_html="{{ first_name * 2 }}", body_text="")
+    assert compiled.render({"first_name": "Dana"}).html == "DanaDana"
+    with pytest.raises(TemplateRenderError):
+        compiled.render({"first_name": "x" * 300_000})
