@@ -68,7 +68,8 @@ def _contact_lines(job: ImportJob, mapping: list[str], options: dict[str, Any]) 
     columns = [f"{h} → {m}" for h, m in zip(job.header, mapping, strict=True) if m]
     lines = [
         f"  Columns: {', '.join(columns)}",
-        f"  {s['rows']:,} rows: {s['created']:,} contacts {would}created, {s['updated']:,} "
+        f"  {s['rows']:,} rows: {s['created']:,} contact{'' if s['created'] == 1 else 's'} "
+        f"{would}created, {s['updated']:,} "
         f"{would}updated, {s['unchanged']:,} already known, {s['merged']:,} rows merged into "
         f"another row, {s['rejected']:,} rejected.",
     ]
