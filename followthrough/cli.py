@@ -17,7 +17,7 @@ COMMANDS: dict[str, str] = {
     "worker": "Run the background worker (queued jobs).",
     "outbox": "Run an outbox worker: send queued campaign email at the global rate.",
     "tick": "Run the engine once (cadence, dates, missed purchases, pending events); --as-of DATE.",
-    "import": "Import history from a file: `import purchases FILE [--dry-run]`.",
+    "import": "Import contacts, purchases or invoices: `import contacts FILE [--dry-run]`.",
     "agenda": "Print the agenda (overdue, today, next 7 days) as a table or as JSON.",
     "createuser": "Create a user, and with --workspace-name their new workspace.",
     "token": "Create, list or revoke a user's API tokens.",
