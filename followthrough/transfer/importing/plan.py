@@ -9,7 +9,7 @@ and a non-empty field is never overwritten (the plan says which were kept).
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -197,6 +197,7 @@ class _Reader:
     day_first: bool
     owners: dict[str, int]
     today: date  # the workspace's
+    tz: ZoneInfo  # the workspace's
 
     def columns(self, name: str) -> list[int]:
         return [i for i, f in enumerate(self.mapping) if f == name]
@@ -274,23 +275,43 @@ def _birthday(reader: _Reader, person: Person, column: str, value: str) -> None:
 def _last_contacted(reader: _Reader, person: Person, column: str, value: str) -> None:
     """A date, or a CRM's date and time ("2024-03-05 14:22", "2024-03-05T14:22:00Z"), of which
     the day is enough for a cadence counted in days."""
+    day = _moment_day(value, reader.tz) or _written_day(value, reader.day_first)
+    if day is None:
+        return
+    if day > reader.today:
+        raise ValueError(f"“{value}” is in the future")
+    person.last_contacted = day
+
+
+def _moment_day(value: str, tz: ZoneInfo) -> date | None:
+    """The workspace's day at an ISO 8601 time with an offset ("…T03:00:00+00:00", as our own
+    export writes UTC), None for anything else (left to _written_day and its checks). Taking
+    the UTC day instead would put a touch at 22:00 in New York, 03:00 UTC, on the next day:
+    "in the future" when imported that evening."""
     try:
-        day = tabular.parse_day(value, day_first=reader.day_first)
+        moment = datetime.fromisoformat(value) if ":" in value else None
+        return moment.astimezone(tz).date() if moment and moment.tzinfo else None
+    except (ValueError, OverflowError):  # not ISO, or a year 1 that no time zone can shift
+        return None
+
+
+def _written_day(value: str, day_first: bool) -> date | None:
+    """The day of a date as people write it, alone or before a local time."""
+    try:
+        day = tabular.parse_day(value, day_first=day_first)
     except tabular.BadDate:
         try:
-            day = tabular.parse_day(value.split("T")[0].split(" ")[0], day_first=reader.day_first)
+            day = tabular.parse_day(value.split("T")[0].split(" ")[0], day_first=day_first)
         except tabular.BadDate:
             raise ValueError(f"“{value}”: unknown date format") from None
     if day is None:
-        return
+        return None
     if day.year is None:
         raise ValueError(f"“{value}”: a last contact needs its year")
     try:
-        person.last_contacted = date(day.year, day.month, day.day)
+        return date(day.year, day.month, day.day)
     except ValueError:
         raise ValueError(f"“{value}”: no such day") from None
-    if person.last_contacted > reader.today:
-        raise ValueError(f"“{value}” is in the future")
 
 
 def _tags(reader: _Reader, person: Person, column: str, value: str) -> None:
@@ -375,6 +396,7 @@ def _reader(workspace: Workspace, table: Table, mapping: list[str]) -> _Reader:
         if i < len(row)
     ]
     month_first = workspace.default_region.upper() in MONTH_FIRST_REGIONS
+    tz = ZoneInfo(workspace.timezone)
     # Countries are read before phones so a row's own country decides how its phone reads.
     return _Reader(
         table.header,
@@ -383,7 +405,8 @@ def _reader(workspace: Workspace, table: Table, mapping: list[str]) -> _Reader:
         workspace.default_region,
         tabular.day_first_for(birthdays, month_first_region=month_first),
         _owners(workspace),
-        timezone.now().astimezone(ZoneInfo(workspace.timezone)).date(),
+        timezone.now().astimezone(tz).date(),
+        tz,
     )
 
 
