@@ -10,7 +10,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -254,11 +254,60 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def csv_rows(text: str, delimiter: str) -> list[list[str]]:
-    """Every row of a CSV text (NUL characters dropped: csv refuses them)."""
+class BadCsv(ValueError):
+    """The text cannot be read as CSV; the message says on which line and what to do."""
+
+
+# csv refuses a cell over 128 KiB (a long Notes cell); this is more than an upload (60 MB)
+# can hold. The limit is process-wide: every reader sets this same value, so threads agree.
+MAX_CELL: Final = 64 * 1024 * 1024
+# A quote that opens a cell: at the start of a line or right after a delimiter (elsewhere csv
+# reads a quote as text), and the rest of that quoted cell up to its closing quote ("" is a
+# quote inside the cell). Possessive, as csv reads: no backtracking into a "" pair.
+_OPENING: Final = r'(?:^|(?<=[{delimiter}\r\n]))"'
+_CLOSING: Final = re.compile(r'[^"]*+(?:""[^"]*+)*+"')
+_LINE_BREAK: Final = re.compile(r"\r\n?|\n")
+
+
+def csv_rows(text: str, delimiter: str) -> Iterator[list[str]]:
+    """Every row of a CSV text, read as it is asked for (NUL characters dropped: csv refuses
+    them). Raises BadCsv for what csv cannot read, and for a quote that is never closed: csv
+    would read the rest of the file into that one cell."""
     if "\x00" in text:
         text = text.replace("\x00", "")
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    csv.field_size_limit(MAX_CELL)
+    source = io.StringIO(text, newline="")
+    reader = csv.reader(source, delimiter=delimiter)
+    last = start = 0  # where the row just read, and the next one, begin in the text
+    try:
+        for row in reader:
+            last, start = start, source.tell()
+            yield row
+    except csv.Error as error:
+        raise BadCsv(
+            f"Line {reader.line_num} cannot be read ({error}): fix it in a spreadsheet program "
+            "and upload the file again."
+        ) from None
+    _check_quotes_closed(text, last, delimiter)
+
+
+def _check_quotes_closed(text: str, start: int, delimiter: str) -> None:
+    """Raise BadCsv if a quote opened in the row that begins at `start` (the last row) is
+    never closed and swallowed the lines after it. One on the last line swallowed nothing."""
+    opening = re.compile(_OPENING.format(delimiter=re.escape(delimiter)), re.MULTILINE)
+    position = start
+    while (quote := opening.search(text, position)) is not None:
+        closing = _CLOSING.match(text, quote.end())
+        if closing is None:
+            if _LINE_BREAK.search(text[quote.end() :].strip()):
+                line = len(_LINE_BREAK.findall(text, 0, quote.start())) + 1
+                raise BadCsv(
+                    f'Line {line} opens a quote (") that is never closed, so every line after '
+                    "it reads as one cell: close that quote or delete it, and upload the file "
+                    "again."
+                )
+            return
+        position = closing.end()
 
 
 # ----------------------------------------------------------------------------- values

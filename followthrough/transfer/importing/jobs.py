@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import chain
 from typing import Any, Final
 
 import phonenumbers
@@ -39,6 +39,7 @@ from followthrough.transfer.models import (
 )
 
 MAX_BYTES: Final = 60 * 1024 * 1024
+PREVIEW_ROWS: Final = 3  # the examples the mapping page shows next to each column
 Progress = Callable[[int], None]
 
 
@@ -51,7 +52,9 @@ def import_job_create(
     *, workspace: Workspace, by: User | None, file_name: str, data: bytes
 ) -> ImportJob:
     """A job for an uploaded contacts file, with its columns mapped as well as we can guess.
-    Raises ValidationError on "file" when the file is not a spreadsheet or vCard."""
+    Raises ValidationError on "file" when the file is not a spreadsheet or vCard. Only the
+    header and the first rows are read here: the worker reads the whole file (a 50 MB vCard
+    takes minutes), counts its rows and records on the job what only a full read finds."""
     if len(data) > MAX_BYTES:
         raise ValidationError(
             {
@@ -60,7 +63,8 @@ def import_job_create(
                 ]
             }
         )
-    table = read_table(name=file_name, data=data)
+    table = read_table(name=file_name, data=data, limit=PREVIEW_ROWS)
+    examples = [row for number, row in iter_nonblank(table) if number not in table.problems]
     return ImportJob.objects.create(
         workspace=workspace,
         created_by=by,
@@ -69,8 +73,7 @@ def import_job_create(
         data=data,
         header=table.header,
         mapping=tabular.guess_mapping(table.header),
-        preview=[row[: len(table.header)] for _, row in islice(iter_nonblank(table), 3)],
-        rows_total=len(table.rows),
+        preview=[row[: len(table.header)] for row in examples],
     )
 
 

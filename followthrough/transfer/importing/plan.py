@@ -443,7 +443,8 @@ def plan_contacts(
     by_key: dict[str, Person] = {}
     for count, (number, row) in enumerate(iter_nonblank(table), start=1):
         plan.rows += 1
-        found = reader.person(number, row)
+        unreadable = table.problems.get(number)
+        found = [Problem("(row)", unreadable)] if unreadable else reader.person(number, row)
         if isinstance(found, list):
             plan.rejected.append(Rejected(number, list(row), found))
         else:

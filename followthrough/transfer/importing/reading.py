@@ -2,7 +2,8 @@
 delimiter and encoding a spreadsheet program writes, XLSX, or vCard 2.1/3.0/4.0).
 
 Every way a file can be unreadable ends in one ValidationError on "file" with a sentence a
-person can act on, never an exception page.
+person can act on, never an exception page. A vCard card that cannot be read is not the whole
+file's fault: it becomes a row with a problem (Table.problems), and the cards after it are read.
 """
 
 import io
@@ -10,8 +11,9 @@ import logging
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from typing import Any, Final
 
 from django.core.exceptions import ValidationError
@@ -41,6 +43,7 @@ VCARD_HEADER: Final = (
     "Phone 2",
     "Phone 3",
 )
+_NOTE: Final = VCARD_HEADER.index("Note")
 
 
 @dataclass(frozen=True)
@@ -52,19 +55,25 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     delimiter: str = ","
+    # The number people know rows[0] by: a spreadsheet's row (the header is row 1), a vCard's
+    # card number.
+    first_row: int = 2
+    # Why a row could not be read, by its number; such a row is rejected with that reason.
+    problems: dict[int, str] = field(default_factory=dict)
 
 
 def _unreadable(message: str) -> ValidationError:
     return ValidationError({"file": [message]})
 
 
-def read_table(*, name: str, data: bytes) -> Table:
+def read_table(*, name: str, data: bytes, limit: int | None = None) -> Table:
     """The table in the file `name` with the bytes `data`; ValidationError on "file" if it is
-    not a spreadsheet or a vCard."""
+    not a spreadsheet or a vCard. `limit`: read only the header and the first `limit` rows with
+    something in them (what a file's mapping page shows), not the whole file."""
     if not data.strip():
         raise _unreadable("The file is empty: export your contacts again and upload that file.")
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
+        return _read_xlsx(data, limit)
     kind = tabular.binary_kind(data[:16])
     if kind is not None:
         raise _unreadable(
@@ -78,24 +87,40 @@ def read_table(*, name: str, data: bytes) -> Table:
         raise _unreadable("This file is not a spreadsheet or a vCard: upload a CSV, XLSX or VCF.")
     text = text.lstrip("\ufeff")
     if re.match(r"\s*BEGIN:VCARD", text, re.IGNORECASE):
-        return _read_vcards(text)
-    return _read_csv(text)
+        return _read_vcards(text, limit)
+    return _read_csv(text, limit)
 
 
-def _read_csv(text: str) -> Table:
+def _read_csv(text: str, limit: int | None) -> Table:
     delimiter = tabular.sniff_delimiter(text)
-    # A cell our own export escaped against formula injection ("'=…", "'+1 415…") reads back
-    # as the value it was.
-    rows = [[cell_unescape(c) for c in row] for row in tabular.csv_rows(text, delimiter)]
-    while rows and not any(cell.strip() for cell in rows[0]):
-        rows.pop(0)
-    return _table("csv", rows, delimiter)
+    return _table("csv", _csv_cells(text, delimiter), limit, delimiter)
 
 
-def _table(kind: str, rows: list[list[str]], delimiter: str = ",") -> Table:
-    if not rows:
+def _csv_cells(text: str, delimiter: str) -> Iterator[list[str]]:
+    try:
+        for row in tabular.csv_rows(text, delimiter):
+            # A cell our own export escaped against formula injection ("'=…", "'+1 415…") reads
+            # back as the value it was.
+            yield [cell_unescape(cell) for cell in row]
+    except tabular.BadCsv as error:
+        raise _unreadable(str(error)) from None
+
+
+def _blank(row: list[str]) -> bool:
+    return not any(cell.strip() for cell in row)
+
+
+def _table(kind: str, rows: Iterator[list[str]], limit: int | None, delimiter: str = ",") -> Table:
+    """The first row with something in it is the header; the rows below it are the table (all
+    of them, or up to `limit` with something in them)."""
+    skipped = 0
+    for first in rows:
+        if not _blank(first):
+            break
+        skipped += 1
+    else:
         raise _unreadable("The file has no rows.")
-    header = [cell.strip() for cell in rows[0]]
+    header = [cell.strip() for cell in first]
     # Spreadsheet programs pad the header with empty trailing columns.
     while header and not header[-1]:
         header.pop()
@@ -104,16 +129,30 @@ def _table(kind: str, rows: list[list[str]], delimiter: str = ",") -> Table:
             f"The file has {len(header)} columns; at most {MAX_COLUMNS} can be read. Delete the "
             "columns you do not need and upload it again."
         )
-    if len(rows) < 2:
+    body = _take(rows, limit)
+    if not body:
         raise _unreadable("The file has a header but no rows below it.")
     header = [column or f"Column {index + 1}" for index, column in enumerate(header)]
-    return Table(kind, header, rows[1:], delimiter)
+    return Table(kind, header, body, delimiter, first_row=skipped + 2)
+
+
+def _take(rows: Iterator[list[str]], limit: int | None) -> list[list[str]]:
+    if limit is None:
+        return list(rows)
+    taken: list[list[str]] = []
+    filled = 0
+    for row in rows:
+        taken.append(row)
+        filled += not _blank(row)
+        if filled == limit:
+            break
+    return taken
 
 
 # ----------------------------------------------------------------------------- XLSX
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes, limit: int | None) -> Table:
     from openpyxl import load_workbook  # heavy: only for spreadsheets
 
     try:
@@ -123,13 +162,10 @@ def _read_xlsx(data: bytes) -> Table:
             "This file is a zip archive but not an Excel workbook: upload a CSV, XLSX or VCF."
         ) from None
     try:
-        sheet = workbook.worksheets[0]
-        rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        return _table("xlsx", ([_cell_text(value) for value in row] for row in rows), limit)
     finally:
         workbook.close()
-    while rows and not any(cell.strip() for cell in rows[0]):
-        rows.pop(0)
-    return _table("xlsx", rows)
 
 
 def _cell_text(value: Any) -> str:
@@ -188,23 +224,69 @@ def _escape_commas(text: str) -> str:
     return "\r\n".join(out)
 
 
-def _read_vcards(text: str) -> Table:
-    import vobject  # only for address books
+_BEGIN: Final = re.compile(r"\s*BEGIN:VCARD\s*$", re.IGNORECASE)
+_END: Final = re.compile(r"\s*END:VCARD\s*$", re.IGNORECASE)
 
+
+def _cards(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(the line a card begins on, its lines) for each BEGIN:VCARD … END:VCARD, read as they
+    are asked for. A card missing its END ends where the next one begins, so one bad card
+    cannot swallow the others (vobject, given the whole file, stops at the first)."""
+    card: list[str] = []
+    start = 0
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        line = line.rstrip("\r\n")
+        if _BEGIN.match(line):
+            if card:
+                yield start, [*card, "END:VCARD"]
+            card, start = [line], number
+        elif card:
+            card.append(line)
+            if _END.match(line):
+                yield start, card
+                card = []
+    if card:
+        yield start, [*card, "END:VCARD"]
+
+
+def _read_vcards(text: str, limit: int | None) -> Table:
     logging.getLogger("vobject.base").setLevel(logging.CRITICAL)  # it logs every odd line
     rows: list[list[str]] = []
-    try:
-        for card in vobject.readComponents(
-            _escape_commas(_join_soft_breaks(text)), ignoreUnreadable=True
-        ):
-            if card.name.upper() == "VCARD":
-                rows.append(_card_row(card))
-    except Exception:  # noqa: BLE001  vobject raises many kinds on a broken file
-        if not rows:
-            raise _unreadable("This vCard file cannot be read: export it again.") from None
+    problems: dict[int, str] = {}
+    for number, (line, card) in enumerate(islice(_cards(text), limit), start=1):
+        row, problem = _card_cells(card)
+        rows.append(row)
+        if problem:
+            problems[number] = f"card {number} (starting on line {line}) {problem}"
     if not rows:
         raise _unreadable("The file has no contacts (no BEGIN:VCARD … END:VCARD).")
-    return Table("vcard", list(VCARD_HEADER), rows)
+    if len(problems) == len(rows) and (limit is None or len(rows) < limit):
+        raise _unreadable(f"This vCard file cannot be read: export it again ({problems[1]}).")
+    return Table("vcard", list(VCARD_HEADER), rows, first_row=1, problems=problems)
+
+
+def _card_cells(lines: list[str]) -> tuple[list[str], str]:
+    """A card's row and "" when it reads, else a row keeping the card as it was (in the Note
+    column, so the rejected rows have it) and why it did not read."""
+    import vobject  # only for address books
+
+    text = "\r\n".join(lines) + "\r\n"
+    try:
+        row = _card_row(
+            vobject.readOne(_escape_commas(_join_soft_breaks(text)), ignoreUnreadable=True)
+        )
+    except Exception as error:  # noqa: BLE001  vobject raises many kinds on a broken card
+        # vobject's line numbers count from the card's first line: they would mislead.
+        return _kept(text), f"cannot be read: {getattr(error, 'msg', error)}"
+    if _blank(row):
+        return _kept(text), "has no name, email, phone or anything else we import"
+    return row, ""
+
+
+def _kept(card: str) -> list[str]:
+    row = [""] * len(VCARD_HEADER)
+    row[_NOTE] = card.strip()
+    return row
 
 
 def _values(card: Any, key: str) -> list[Any]:
@@ -255,5 +337,5 @@ def _spread(values: list[str], width: int) -> list[str]:
 def iter_nonblank(table: Table) -> Iterator[tuple[int, list[str]]]:
     """(row number as a spreadsheet shows it, cells) for every row with something in it."""
     for index, row in enumerate(table.rows):
-        if any(cell.strip() for cell in row):
-            yield index + 2, row
+        if not _blank(row):
+            yield index + table.first_row, row
