@@ -212,21 +212,17 @@ def _day_first(values: Sequence[str], region: str) -> bool:
     return region.upper() not in MONTH_FIRST_REGIONS
 
 
-def _moment(raw: str, *, day_first: bool, tz: ZoneInfo) -> datetime | None:
-    """A purchase time: ISO dates and times, 31/12/2025 or 12/31/2025 (with a time or not),
-    2025/12/31. A date alone means local noon, so the day survives any time zone; a time
-    without an offset is local time."""
+def _date_or_time(raw: str, *, day_first: bool, tz: ZoneInfo) -> datetime | date | None:
+    """A purchase date, or time: ISO dates and times, 31/12/2025 or 12/31/2025 (with a time or
+    not), 2025/12/31. A time without an offset is local time."""
     value = raw.strip()
-    parsed: datetime | date | None = None
     try:
         parsed = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
     except ValueError:
-        parsed = _other_formats(value, day_first, tz)
-    if parsed is None:
-        return None
-    if not isinstance(parsed, datetime):
-        return datetime.combine(parsed, time(12), tzinfo=tz)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+        return _other_formats(value, day_first, tz)
+    if isinstance(parsed, datetime) and parsed.tzinfo is None:
+        return parsed.replace(tzinfo=tz)
+    return parsed
 
 
 def _other_formats(value: str, day_first: bool, tz: ZoneInfo) -> datetime | date | None:
@@ -314,11 +310,18 @@ def _who(layout: _Layout, row: Sequence[str]) -> tuple[ContactRef, tuple[str, st
 
 
 def _when(layout: _Layout, row: Sequence[str]) -> datetime | RejectedRow:
+    """When the purchase was made. A date alone means local noon, so the day survives any time
+    zone; it is in the future only after today (at 09:00, today's noon is still to come)."""
     raw = layout.cell(row, "date")
-    moment = _moment(raw, day_first=layout.day_first, tz=layout.tz) if raw else None
-    if moment is None:
+    when = _date_or_time(raw, day_first=layout.day_first, tz=layout.tz) if raw else None
+    if when is None:
         return RejectedRow(0, "date", f"“{raw}” is not a date" if raw else "missing")
-    if moment > layout.now:
+    if isinstance(when, datetime):
+        moment, future = when, when > layout.now
+    else:
+        moment = datetime.combine(when, time(12), tzinfo=layout.tz)
+        future = when > layout.now.astimezone(layout.tz).date()
+    if future:
         return RejectedRow(0, "date", f"“{raw}” is in the future")
     return moment
 
@@ -359,7 +362,10 @@ def _parse_row(
         for i, (h, v) in enumerate(zip(layout.header, row, strict=False))
         if i not in ours
     }
-    return _Row(number, moment, ref, who, data, json.dumps(content, sort_keys=True))
+    # Today's noon may be still to come: the purchase is recorded no later than now, while its
+    # identity keeps noon, so importing the file again at another hour matches it.
+    occurred_at = min(moment, layout.now)
+    return _Row(number, occurred_at, ref, who, data, json.dumps(content, sort_keys=True))
 
 
 def _with_keys(rows: list[_Row]) -> Iterator[tuple[_Row, str]]:

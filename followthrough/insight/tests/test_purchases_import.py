@@ -206,3 +206,26 @@ def test_a_formula_in_a_rejected_row_is_escaped_and_comes_back_as_written(
     csv.writer(fixed).writerows(rows)
     assert run(workspace, fixed.getvalue()).created == 1
     assert Event.objects.get(type="purchase.made").data["items"] == ["=cmd|' /C calc'!A0"]
+
+
+LATE = datetime(2026, 11, 24, 4, 30, tzinfo=UTC)  # 23:30 in New York, tomorrow in UTC
+
+
+@pytest.mark.parametrize("now", [NOW, LATE], ids=["09:00", "23:30"])
+def test_a_purchase_of_today_goes_in_at_any_hour(workspace, contact, now) -> None:
+    text = "date,email,amount\n2026-11-23,dana@example.com,5\n2026-11-24,dana@example.com,7\n"
+
+    report = purchases_import_csv(workspace=workspace, file=io.StringIO(text), now=now)
+
+    assert [str(r) for r in report.rejected] == ["row 3, date: “2026-11-24” is in the future"]
+    assert purchases(workspace) == [("Dana", date(2026, 11, 23), "5")]
+    assert Event.objects.get().occurred_at <= now  # never recorded as later than now
+
+
+def test_todays_purchase_imported_again_later_that_day_is_the_same(workspace, contact) -> None:
+    text = "date,email,amount\n2026-11-23,dana@example.com,5\n"
+    purchases_import_csv(workspace=workspace, file=io.StringIO(text), now=NOW)
+
+    again = purchases_import_csv(workspace=workspace, file=io.StringIO(text), now=LATE)
+
+    assert (again.created, again.duplicates) == (0, 1)

@@ -125,9 +125,14 @@ class _Layout:
             return None
         return date(day.year, day.month, day.day)
 
-    def noon(self, day: date) -> datetime:
-        """A date alone means local noon, so the day survives any time zone."""
-        return datetime.combine(day, time(12), tzinfo=self.tz)
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.tz).date()
+
+    def moment(self, day: date) -> datetime:
+        """A date alone means local noon, so the day survives any time zone; but no later than
+        now, or an invoice issued or paid this morning would be recorded in the future."""
+        return min(datetime.combine(day, time(12), tzinfo=self.tz), self.now)
 
 
 def _events(layout: _Layout, row: Sequence[str]) -> tuple[list[EventInput], list[tuple[str, str]]]:
@@ -148,8 +153,12 @@ def _events(layout: _Layout, row: Sequence[str]) -> tuple[list[EventInput], list
     issued, due = layout.day(row, "issued", problems), layout.day(row, "due", problems)
     paid = layout.day(row, "paid", problems) if "paid" in layout.columns else None
     ref = _who(layout, row, problems)
-    if issued and layout.noon(issued) > layout.now:
-        problems.append((layout.header[layout.columns["issued"]], "in the future"))
+    # By the workspace's date, not the time of day: an invoice of today is fine at 09:00.
+    problems += [
+        (layout.header[layout.columns[name]], "in the future")
+        for name, day in (("issued", issued), ("paid", paid))
+        if day and day > layout.today
+    ]
     if problems or ref is None:
         return [], problems
     assert issued is not None and due is not None  # noqa: S101  (no problems)
@@ -161,12 +170,12 @@ def _events(layout: _Layout, row: Sequence[str]) -> tuple[list[EventInput], list
     if currency := layout.cell(row, "currency"):
         data["currency"] = currency[:10]
     key = f"invoice:{invoice_id[:150]}"
-    events = [EventInput(INVOICE_ISSUED, layout.noon(issued), SOURCE, ref, f"{key}:issued", data)]
-    if paid and layout.noon(paid) <= layout.now:
+    events = [EventInput(INVOICE_ISSUED, layout.moment(issued), SOURCE, ref, f"{key}:issued", data)]
+    if paid:
         events.append(
             EventInput(
                 INVOICE_PAID,
-                layout.noon(paid),
+                layout.moment(paid),
                 SOURCE,
                 ref,
                 f"{key}:paid",
