@@ -195,6 +195,24 @@ class MergeCandidate:
 def contact_merge_candidates(*, workspace: Workspace, limit: int = 200) -> list[MergeCandidate]:
     """Pairs for the merge review: the same email or phone (exact), then near-identical names
     within one organization. Oldest records first; at most `limit` pairs."""
+    reasons = _candidate_pairs(workspace)
+    chosen = sorted(reasons)[:limit]
+    found = contacts_by_id(workspace=workspace, contact_ids=sorted({i for p in chosen for i in p}))
+    return [
+        MergeCandidate(found[a], found[b], reasons[(a, b)])
+        for a, b in chosen
+        if a in found and b in found
+    ]
+
+
+def contact_merge_candidates_among(*, workspace: Workspace, contact_ids: set[int]) -> int:
+    """How many pairs of the merge review involve one of `contact_ids` (e.g. the people an
+    import just created, so its summary can point at the review)."""
+    return sum(1 for a, b in _candidate_pairs(workspace) if a in contact_ids or b in contact_ids)
+
+
+def _candidate_pairs(workspace: Workspace) -> dict[tuple[int, int], list[str]]:
+    """{(lower id, higher id): reasons} for every pair that is probably one person."""
     reasons: dict[tuple[int, int], list[str]] = {}
     for model, column, label in (
         (ContactEmail, "email", "Same email"),
@@ -205,13 +223,7 @@ def contact_merge_candidates(*, workspace: Workspace, limit: int = 200) -> list[
                 reasons.setdefault(pair, []).append(f"{label} {value}")
     for pair in _alike_names(workspace):
         reasons.setdefault(pair, []).append("Similar names in the same organization")
-    chosen = sorted(reasons)[:limit]
-    found = contacts_by_id(workspace=workspace, contact_ids=sorted({i for p in chosen for i in p}))
-    return [
-        MergeCandidate(found[a], found[b], reasons[(a, b)])
-        for a, b in chosen
-        if a in found and b in found
-    ]
+    return reasons
 
 
 def _shared_values(

@@ -25,6 +25,7 @@ from followthrough.core import tabular
 from followthrough.core.spreadsheet_safety import cell_escape
 from followthrough.events.models import Event
 from followthrough.people.models import Contact, ContactEmail, ContactPhone, ImportantDate
+from followthrough.people.selectors import contact_merge_candidates_among
 from followthrough.playbooks.engine import ENGINE_SOURCE
 from followthrough.playbooks.tasks import workspace_tick_task
 from followthrough.transfer.importing.apply import ContactTag, plan_apply, refresh_search_text
@@ -191,13 +192,25 @@ def _check_or_import(job: ImportJob, report: Progress) -> None:
         # Those already past their cadence (a "last contacted" column) get their check-ins now.
         workspace_id = job.workspace_id
         transaction.on_commit(lambda: workspace_tick_task(workspace_id))
+    summary = plan.summary()
+    if importing:
+        summary["to_review"] = _to_review(job)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.IMPORTED if importing else ImportStatus.CHECKED,
-        summary=plan.summary(),
+        summary=summary,
         rows_done=total,
         error="",
         finished_at=timezone.now(),
     )
+
+
+def _to_review(job: ImportJob) -> int:
+    """Pairs of the merge review that involve someone this import created or filled in: a
+    near-namesake in the same organization is not merged on a guess, so the summary points
+    at the review instead."""
+    touched = {c for run in job.created_runs.all() for c in range(run.first_id, run.last_id + 1)}
+    touched.update(job.changes.values_list("contact_id", flat=True))
+    return contact_merge_candidates_among(workspace=job.workspace, contact_ids=touched)
 
 
 def _keep_rejected(job: ImportJob, plan: Plan) -> None:
