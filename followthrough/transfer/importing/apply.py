@@ -9,9 +9,7 @@ and what a failed import did write is in its change log, so undo still takes it 
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -158,16 +156,8 @@ def _contact_row(person: Person, lookups: _Lookups) -> tuple[Any, ...]:
         f.get("owner_id", lookups.owner_id),
         org_id,
         text,
-        _noon(person.last_contacted, lookups.workspace.timezone),
+        person.last_contacted,
     )
-
-
-def _noon(day: date | None, tz_name: str) -> datetime | None:
-    """A last contact known only by its day: noon that day in the workspace's time zone, so
-    it stays on that day wherever the team reads it."""
-    if day is None:
-        return None
-    return datetime.combine(day, time(12), tzinfo=ZoneInfo(tz_name))
 
 
 def _create(job: ImportJob, people: list[Person], lookups: _Lookups) -> None:

@@ -9,7 +9,7 @@ and a non-empty field is never overwritten (the plan says which were kept).
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -64,7 +64,7 @@ class Person:
     tags: list[str] = field(default_factory=list)
     birthday: tabular.Day | None = None
     # When we last spoke to them, if the sheet says: the keep-in-touch cadence counts from it.
-    last_contacted: date | None = None
+    last_contacted: datetime | None = None
     existing_id: int | None = None
 
     @property
@@ -198,6 +198,7 @@ class _Reader:
     owners: dict[str, int]
     today: date  # the workspace's
     tz: ZoneInfo  # the workspace's
+    now: datetime
 
     def columns(self, name: str) -> list[int]:
         return [i for i, f in enumerate(self.mapping) if f == name]
@@ -273,25 +274,32 @@ def _birthday(reader: _Reader, person: Person, column: str, value: str) -> None:
 
 
 def _last_contacted(reader: _Reader, person: Person, column: str, value: str) -> None:
-    """A date, or a CRM's date and time ("2024-03-05 14:22", "2024-03-05T14:22:00Z"), of which
-    the day is enough for a cadence counted in days."""
-    day = _moment_day(value, reader.tz) or _written_day(value, reader.day_first)
-    if day is None:
-        return
+    """A date, or a CRM's date and time ("2024-03-05 14:22", "2024-03-05T14:22:00Z"). A time
+    with an offset is kept as that moment (our own export writes UTC, so a round trip keeps
+    it); a date alone is noon that day in the workspace's time zone, or now if that is later
+    than now, so a touch imported this morning is never in the future."""
+    moment = _moment(value)
+    if moment is None:
+        written = _written_day(value, reader.day_first)
+        if written is None:
+            return
+        moment = datetime.combine(written, time(12), tzinfo=reader.tz)
+    day = moment.astimezone(reader.tz).date()
+    # A day after today is a mistake in the sheet; later today is only the clocks disagreeing.
     if day > reader.today:
         raise ValueError(f"“{value}” is in the future")
-    person.last_contacted = day
+    person.last_contacted = min(moment, reader.now)
 
 
-def _moment_day(value: str, tz: ZoneInfo) -> date | None:
-    """The workspace's day at an ISO 8601 time with an offset ("…T03:00:00+00:00", as our own
-    export writes UTC), None for anything else (left to _written_day and its checks). Taking
-    the UTC day instead would put a touch at 22:00 in New York, 03:00 UTC, on the next day:
+def _moment(value: str) -> datetime | None:
+    """An ISO 8601 time with an offset ("…T03:00:00+00:00", "…Z"); None for anything else
+    (left to _written_day and its checks). Its day is the workspace's day at that moment:
+    taking the UTC day would put a touch at 22:00 in New York, 03:00 UTC, on the next day,
     "in the future" when imported that evening."""
     try:
         moment = datetime.fromisoformat(value) if ":" in value else None
-        return moment.astimezone(tz).date() if moment and moment.tzinfo else None
-    except (ValueError, OverflowError):  # not ISO, or a year 1 that no time zone can shift
+        return moment if moment and moment.tzinfo else None
+    except ValueError:
         return None
 
 
@@ -396,7 +404,7 @@ def _reader(workspace: Workspace, table: Table, mapping: list[str]) -> _Reader:
         if i < len(row)
     ]
     month_first = workspace.default_region.upper() in MONTH_FIRST_REGIONS
-    tz = ZoneInfo(workspace.timezone)
+    tz, now = ZoneInfo(workspace.timezone), timezone.now()
     # Countries are read before phones so a row's own country decides how its phone reads.
     return _Reader(
         table.header,
@@ -405,8 +413,9 @@ def _reader(workspace: Workspace, table: Table, mapping: list[str]) -> _Reader:
         workspace.default_region,
         tabular.day_first_for(birthdays, month_first_region=month_first),
         _owners(workspace),
-        timezone.now().astimezone(tz).date(),
+        now.astimezone(tz).date(),
         tz,
+        now,
     )
 
 

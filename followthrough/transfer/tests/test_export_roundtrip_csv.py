@@ -84,7 +84,7 @@ def _without_owner_note(notes: str) -> str:
 
 
 def _touched_on(moment: datetime | None) -> date | None:
-    """The New York day of the last touch: the importer reads a day, not a time of day."""
+    """The New York day of the last touch."""
     return moment.astimezone(NEW_YORK).date() if moment else None
 
 
@@ -103,7 +103,7 @@ def _people(contacts: QuerySet[Contact], *, stage: bool = True) -> list[tuple]:
             tuple((d.kind, d.month, d.day, d.year) for d in c.dates.all()),
             (c.street, c.city, c.region, c.postal_code, c.country),
             _without_owner_note(c.notes),
-            _touched_on(c.last_touched_at) if stage else None,
+            c.last_touched_at if stage else None,  # the moment itself, not only its day
         )
         for c in contacts
     )

@@ -47,3 +47,19 @@ def test_a_touch_tomorrow_morning_is_in_the_future(run_import: Run) -> None:
     assert [r.reasons for r in job.rejected_rows.all()] == [
         [{"column": "Last contacted", "message": "“2026-11-24T09:00:00-05:00” is in the future"}]
     ]
+
+
+def test_a_date_of_today_imported_in_the_morning_is_not_a_touch_in_the_future(
+    run_import: Run,
+) -> None:
+    morning = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # 09:00 in New York
+    data = b"Name,Email,Last contacted\nDana Rider,dana@example.com,2026-11-23\n"
+    with time_machine.travel(morning, tick=False):
+        run_import(name="book.csv", data=data)
+    assert by_email("dana@example.com").last_touched_at == morning
+
+
+def test_a_moment_with_an_offset_is_kept_to_the_second(run_import: Run) -> None:
+    _import(run_import, "2026-11-23T21:15:42-05:00")
+    touched = by_email("dana@example.com").last_touched_at
+    assert touched == datetime(2026, 11, 24, 2, 15, 42, tzinfo=UTC)
