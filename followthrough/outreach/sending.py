@@ -74,24 +74,35 @@ SMTP_CONNECTIONS = 4
 # --- the global rate limit ------------------------------------------------------------------
 
 
-def _bucket_take(want: int, rate: float, now: float) -> tuple[int, float]:
+def _bucket_locked(capacity: float) -> SendBucket:
+    """The bucket's row, locked until the transaction ends; created full the first time."""
+    bucket = SendBucket.objects.select_for_update().filter(key=BUCKET_KEY).first()
+    if bucket is not None:
+        return bucket
+    try:
+        with transaction.atomic():
+            return SendBucket.objects.create(
+                key=BUCKET_KEY, tokens=capacity, updated_at=timezone.now()
+            )
+    except IntegrityError:  # another worker created it first
+        return SendBucket.objects.select_for_update().get(key=BUCKET_KEY)
+
+
+def _bucket_take(want: int, rate: float) -> tuple[int, float]:
     """Take up to `want` tokens; (tokens granted, tokens left). One short write transaction."""
     capacity = max(1.0, rate * BURST_SECONDS)
-    moment = datetime.fromtimestamp(now, tz=UTC)
     with transaction.atomic():
-        bucket = SendBucket.objects.select_for_update().filter(key=BUCKET_KEY).first()
-        if bucket is None:
-            try:
-                with transaction.atomic():
-                    bucket = SendBucket.objects.create(
-                        key=BUCKET_KEY, tokens=capacity, updated_at=moment
-                    )
-            except IntegrityError:  # another worker created it first
-                bucket = SendBucket.objects.select_for_update().get(key=BUCKET_KEY)
+        bucket = _bucket_locked(capacity)
+        # The clock is read only once the row is locked. A time read before waiting for the
+        # lock is older than the one the previous holder wrote: writing it back would move
+        # the bucket's clock backwards and hand out the waiting time a second time.
+        now = time.time()
         elapsed = max(0.0, now - bucket.updated_at.timestamp())
         tokens = min(capacity, bucket.tokens + elapsed * rate)
         granted = min(want, int(tokens))
-        SendBucket.objects.filter(pk=bucket.pk).update(tokens=tokens - granted, updated_at=moment)
+        SendBucket.objects.filter(pk=bucket.pk).update(
+            tokens=tokens - granted, updated_at=datetime.fromtimestamp(now, tz=UTC)
+        )
     return granted, tokens - granted
 
 
@@ -102,7 +113,7 @@ def send_tokens_take(want: int) -> int:
     rate = max(0.01, float(settings.SEND_RATE))
     need = max(1, min(want, int(rate * BURST_SECONDS / 2)))
     while True:
-        granted, left = _bucket_take(want, rate, time.time())
+        granted, left = _bucket_take(want, rate)
         if granted:
             return granted
         time.sleep(max(0.001, (need - left) / rate))

@@ -1,7 +1,8 @@
 """The public links in every campaign email: /u/<token> (unsubscribe) and /t/<token> (click).
 
 Neither needs a login or a cookie. A token that is not ours, or names nothing, answers 404.
-Both are rate limited per client address, like the other public endpoints.
+Both are rate limited per client address, like the other public endpoints; the one-click
+unsubscribe POST has a budget of its own.
 """
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,7 +15,10 @@ from followthrough.outreach.models import OutboxMessage
 from followthrough.outreach.services import link_click, recipient_unsubscribe
 from followthrough.outreach.tokens import click_token_read, unsubscribe_token_read
 
-PUBLIC_LIMIT = 120  # requests per client address per minute
+PUBLIC_LIMIT = 120  # GETs of /u/ or /t/ per client address per minute
+# One-click POSTs come from the mailbox provider's servers, one address for many recipients, and
+# each is an unsubscribe we must honour: a larger budget, and one that GETs cannot use up.
+ONE_CLICK_LIMIT = 600
 PUBLIC_WINDOW = 60
 
 
@@ -22,12 +26,19 @@ def _client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
-def _throttled(request: HttpRequest, kind: str) -> bool:
+def _throttled(request: HttpRequest, kind: str, limit: int) -> bool:
     return not rate_limit_hit(
         key=f"outreach:{kind}:{_client_ip(request)}",
-        limit=PUBLIC_LIMIT,
+        limit=limit,
         window_seconds=PUBLIC_WINDOW,
     )
+
+
+def _too_many() -> HttpResponse:
+    """429, with nothing done (a throttled unsubscribe must not look like it worked)."""
+    response = HttpResponse("Too many requests; try again in a minute.", status=429)
+    response["Retry-After"] = str(PUBLIC_WINDOW)
+    return response
 
 
 def _message(message_id: int | None) -> OutboxMessage:
@@ -47,9 +58,12 @@ def _message(message_id: int | None) -> OutboxMessage:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a page with a button and never unsubscribes (link scanners follow GETs);
-    POST, from that button or a mail client's one-click, unsubscribes at once: 200, no redirect."""
-    if _throttled(request, "u"):
-        return HttpResponse("Too many requests; try again in a minute.", status=429)
+    POST, from that button or a mail client's one-click, unsubscribes at once: 200, no redirect.
+    GETs and POSTs are counted apart, so a link scanner's GETs cannot make a genuine
+    unsubscribe answer 429."""
+    kind, limit = ("u-post", ONE_CLICK_LIMIT) if request.method == "POST" else ("u", PUBLIC_LIMIT)
+    if _throttled(request, kind, limit):
+        return _too_many()
     message = _message(unsubscribe_token_read(token))
     context = {"message": message, "workspace": message.workspace, "token": token}
     if request.method == "GET":
@@ -62,8 +76,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def click(request: HttpRequest, token: str) -> HttpResponse:
     """302 to the link stored for this message, after recording the click; never to a URL
     taken from the request."""
-    if _throttled(request, "t"):
-        return HttpResponse("Too many requests; try again in a minute.", status=429)
+    if _throttled(request, "t", PUBLIC_LIMIT):
+        return _too_many()
     parsed = click_token_read(token)
     message = _message(parsed[0] if parsed else None)
     url = link_click(message=message, index=parsed[1]) if parsed else None
