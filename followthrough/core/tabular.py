@@ -36,6 +36,11 @@ FIELDS: Final[dict[str, str]] = {
     "owner": "Owner (user email or name)",
     "external_id": "External id",
     "last_contacted": "Last contacted (date)",
+    "source": "Source (how they found you)",
+    "tier": "Tier (gold, silver, bronze)",
+    "client_since": "Client since (date)",
+    "marketing_consent": "Marketing consent (yes / no)",
+    "consent_at": "Consent given on (date)",
 }
 IGNORE: Final = ""
 
@@ -90,6 +95,13 @@ _SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
         "last_activity_date", "last_activity", "last_touched", "last_touch",
         "last_engagement_date", "last_meeting_date",
     ),
+    "source": ("source", "lead_source", "original_source", "contact_source"),
+    "tier": ("tier", "customer_tier", "client_tier"),
+    "client_since": ("client_since", "customer_since", "became_a_customer_date"),
+    "marketing_consent": ("marketing_consent", "email_consent", "accepts_marketing",
+                          "accepts_email_marketing", "email_opt_in", "marketing_opt_in"),
+    "consent_at": ("consent_at", "consent_date", "consented_at", "consent_given_on",
+                   "opt_in_date"),
 }  # fmt: skip
 _BY_HEADER: Final[dict[str, str]] = {
     synonym: field for field, synonyms in _SYNONYMS.items() for synonym in synonyms
@@ -464,6 +476,17 @@ STAGES: Final = ("lead", "prospect", "client", "lapsed", "former")
 def parse_stage(raw: str) -> str | None:
     """Our stage for a stage or HubSpot lifecycle stage; None when unknown."""
     return _STAGES.get(normal_header(raw))
+
+
+_YES: Final = frozenset({"yes", "y", "true", "1", "x", "subscribed", "opted_in", "granted"})
+_NO: Final = frozenset({"no", "n", "false", "0", "unsubscribed", "opted_out", "not_subscribed"})
+
+
+def parse_yes_no(raw: str) -> bool | None:
+    """True for "yes", "TRUE", "1", "Subscribed"; False for "no", "0", "Unsubscribed"; None when
+    it says neither."""
+    value = normal_header(raw)
+    return True if value in _YES else False if value in _NO else None
 
 
 _COUNTRIES: Final[dict[str, str]] = {

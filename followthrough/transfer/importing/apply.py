@@ -9,6 +9,7 @@ and what a failed import did write is in its change log, so undo still takes it 
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
 
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.utils import timezone
 from followthrough.accounts.models import Workspace
 from followthrough.bulk import Table
 from followthrough.people.models import (
+    ConsentMethod,
     Contact,
     ContactEmail,
     ContactPhone,
@@ -26,6 +28,7 @@ from followthrough.people.models import (
     Source,
     Stage,
     Tag,
+    Tier,
 )
 from followthrough.people.services import search_text_for
 from followthrough.transfer.importing.plan import Person, Plan, Update
@@ -43,6 +46,7 @@ class _Lookups:
     tags: dict[str, int]
     owner_id: int | None
     writers: "_Writers"
+    now: datetime
 
 
 def plan_apply(*, job: ImportJob, plan: Plan, progress: Callable[[int], None]) -> None:
@@ -70,7 +74,9 @@ def _lookups(job: ImportJob, plan: Plan) -> _Lookups:
         tags = _tags(ws, {t for p in _people(plan) for t in p.tags})
     names = {pk: name for name, pk in organizations.items()}
     real_names = dict(Organization.objects.filter(pk__in=names).values_list("id", "name"))
-    return _Lookups(ws, organizations, real_names, tags, job.created_by_id, _Writers.build(job))
+    return _Lookups(
+        ws, organizations, real_names, tags, job.created_by_id, _Writers.build(job), timezone.now()
+    )
 
 
 def _people(plan: Plan) -> Iterable[Person]:
@@ -114,8 +120,10 @@ def _search_text(person: Person, organization: str) -> str:
 CONTACT_COLUMNS: Final = (
     "first_name", "last_name", "title", "street", "city", "region", "postal_code", "country",
     "external_id", "notes", "stage", "owner_id", "organization_id", "search_text",
-    "last_touched_at",
+    "last_touched_at", "source", "tier", "marketing_consent", "consent_at", "consent_method",
+    "consent_wording",
 )  # fmt: skip
+CONSENT_WORDING: Final = "Marked as consenting to marketing email in an imported file."
 
 
 @dataclass
@@ -135,13 +143,12 @@ class _Writers:
         return cls(
             contact=Table(
                 Contact, CONTACT_COLUMNS,
-                fixed=ws | {"source": Source.IMPORT, "created_at": now, "updated_at": now},
+                fixed=ws | {"created_at": now, "updated_at": now},
             ),
             email=Table(ContactEmail, ("contact_id", "email", "is_primary"), fixed=ws),
             phone=Table(ContactPhone, ("contact_id", "number", "label", "is_primary"), fixed=ws),
             tag=Table(ContactTag, ("contact_id", "tag_id")),
-            date=Table(ImportantDate, ("contact_id", "month", "day", "year"),
-                       fixed={"kind": DateKind.BIRTHDAY}),
+            date=Table(ImportantDate, ("contact_id", "kind", "month", "day", "year")),
         )  # fmt: skip
 
 
@@ -157,7 +164,18 @@ def _contact_row(person: Person, lookups: _Lookups) -> tuple[Any, ...]:
         org_id,
         text,
         person.last_contacted,
+        f.get("source", Source.IMPORT),
+        f.get("tier", Tier.NONE),
+        *_consent(person, lookups.now),
     )
+
+
+def _consent(person: Person, now: datetime) -> tuple[bool, datetime | None, str, str]:
+    """(marketing_consent, consent_at, consent_method, consent_wording) for a new contact: a
+    file that says yes is the evidence, so the import says so; a date in the file is when."""
+    if not person.consent:
+        return (False, None, "", "")
+    return (True, person.consent_at or now, ConsentMethod.IMPORT, CONSENT_WORDING)
 
 
 def _create(job: ImportJob, people: list[Person], lookups: _Lookups) -> None:
@@ -169,7 +187,9 @@ def _create(job: ImportJob, people: list[Person], lookups: _Lookups) -> None:
         phones += [(pk, n, label, i == 0) for i, (n, label) in enumerate(person.phones)]
         tags += [(pk, lookups.tags[t]) for t in person.tags]
         if day := person.birthday:
-            dates.append((pk, day.month, day.day, day.year))
+            dates.append((pk, DateKind.BIRTHDAY, day.month, day.day, day.year))
+        if since := person.client_since:
+            dates.append((pk, DateKind.CLIENT_SINCE, since.month, since.day, since.year))
     writers.email.insert_many(emails)
     writers.phone.insert_many(phones)
     writers.tag.insert_many(tags)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import TextChoices
 from django.utils import timezone
 
 from followthrough.accounts.models import User, Workspace
@@ -26,6 +27,8 @@ from followthrough.people.models import (
     ContactPhone,
     DateKind,
     ImportantDate,
+    Source,
+    Tier,
 )
 from followthrough.people.services import phone_normalize
 from followthrough.transfer.importing.reading import Table, iter_nonblank
@@ -44,6 +47,8 @@ TEXT_FIELDS: Final[dict[str, int]] = {
 # Fields an update may fill on an existing contact (when empty there).
 FILLABLE: Final = (*TEXT_FIELDS, "country", "stage", "owner_id", "organization", "notes")
 SAMPLES: Final = 10
+# Columns of dates, read together to tell 03/04 (day first) from 04/03 (month first).
+DATE_FIELDS: Final = ("birthday", "last_contacted", "client_since", "consent_at")
 ROW_PROBLEM: Final = "name, email, phone"
 
 
@@ -65,6 +70,10 @@ class Person:
     birthday: tabular.Day | None = None
     # When we last spoke to them, if the sheet says: the keep-in-touch cadence counts from it.
     last_contacted: datetime | None = None
+    # Only for people the import creates (someone already in the book keeps their own).
+    client_since: date | None = None
+    consent: bool | None = None
+    consent_at: datetime | None = None
     existing_id: int | None = None
 
     @property
@@ -89,6 +98,9 @@ class Person:
         self.phones += [p for p in other.phones if p[0] not in known]
         self.tags += [t for t in other.tags if t not in self.tags]
         self.birthday = self.birthday or other.birthday
+        self.client_since = self.client_since or other.client_since
+        self.consent = other.consent if self.consent is None else self.consent
+        self.consent_at = self.consent_at or other.consent_at
         if other.last_contacted and (
             self.last_contacted is None or other.last_contacted > self.last_contacted
         ):
@@ -291,6 +303,56 @@ def _last_contacted(reader: _Reader, person: Person, column: str, value: str) ->
     person.last_contacted = min(moment, reader.now)
 
 
+def _client_since(reader: _Reader, person: Person, column: str, value: str) -> None:
+    day = _written_day(value, reader.day_first)
+    if day is not None and day > reader.today:
+        raise ValueError(f"“{value}” is in the future")
+    person.client_since = person.client_since or day
+
+
+def _marketing_consent(reader: _Reader, person: Person, column: str, value: str) -> None:
+    consent = tabular.parse_yes_no(value)
+    if consent is None:
+        raise ValueError(f"“{value}”: write yes or no")
+    person.consent = consent
+
+
+def _consent_at(reader: _Reader, person: Person, column: str, value: str) -> None:
+    """When they agreed: the evidence kept with the consent (a moment, or noon on a date)."""
+    moment = _moment(value)
+    if moment is None:
+        day = _written_day(value, reader.day_first)
+        if day is None:
+            return
+        moment = datetime.combine(day, time(12), tzinfo=reader.tz)
+    if moment.astimezone(reader.tz).date() > reader.today:
+        raise ValueError(f"“{value}” is in the future")
+    person.consent_at = min(moment, reader.now)
+
+
+def _choice(choices: type[TextChoices], value: str) -> str | None:
+    """The choice a cell names by its value ("walk_in") or its label ("Walk-in")."""
+    wanted = tabular.normal_header(value)
+    return next(
+        (c.value for c in choices if wanted in (c.value, tabular.normal_header(c.label))), None
+    )
+
+
+def _source(reader: _Reader, person: Person, column: str, value: str) -> None:
+    source = _choice(Source, value)
+    if source is None:
+        _append_note(person, f"Source: {value}")  # kept, not lost
+    else:
+        person.fields.setdefault("source", source)
+
+
+def _tier(reader: _Reader, person: Person, column: str, value: str) -> None:
+    tier = _choice(Tier, value)
+    if not tier:
+        raise ValueError(f"unknown tier “{value}” (use gold, silver or bronze)")
+    person.fields.setdefault("tier", tier)
+
+
 def _moment(value: str) -> datetime | None:
     """An ISO 8601 time with an offset ("…T03:00:00+00:00", "…Z"); None for anything else
     (left to _written_day and its checks). Its day is the workspace's day at that moment:
@@ -380,6 +442,11 @@ _HANDLERS: Final[dict[str, Callable[[_Reader, Person, str, str], None]]] = {
     "owner": _owner,
     "notes": _notes,
     "full_name": _full_name,
+    "client_since": _client_since,
+    "marketing_consent": _marketing_consent,
+    "consent_at": _consent_at,
+    "source": _source,
+    "tier": _tier,
 }
 
 
@@ -399,7 +466,7 @@ def _owners(workspace: Workspace) -> dict[str, int]:
 def _reader(workspace: Workspace, table: Table, mapping: list[str]) -> _Reader:
     birthdays = [
         row[i]
-        for i in [n for n, f in enumerate(mapping) if f in ("birthday", "last_contacted")]
+        for i in [n for n, f in enumerate(mapping) if f in DATE_FIELDS]
         for row in table.rows
         if i < len(row)
     ]

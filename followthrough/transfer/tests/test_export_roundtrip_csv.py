@@ -54,6 +54,13 @@ def book(make_contact, workspace, alice):
         notes="Rides on Sundays",
     )
     ImportantDate.objects.create(contact=dana, kind="birthday", month=5, day=12, year=1980)
+    ImportantDate.objects.create(contact=dana, kind="client_since", month=3, day=1, year=2019)
+    Contact.objects.filter(pk=dana.pk).update(
+        source="walk_in",
+        tier="gold",
+        marketing_consent=True,
+        consent_at=datetime(2025, 6, 1, 16, 30, tzinfo=UTC),
+    )
     # Called half an hour ago: 22:00 on the 23rd in New York, 03:00 on the 24th in UTC.
     interaction_log(
         contact=dana,
@@ -72,6 +79,8 @@ def book(make_contact, workspace, alice):
         notes="-- met at the fair",
     )
     make_contact("Lee", "Lead", phone="+44 20 7946 0958", stage="lead")
+    Contact.objects.filter(workspace=workspace, first_name="Erin").update(source="event")
+    Contact.objects.filter(workspace=workspace, first_name="Lee").update(source="referral")
     return workspace
 
 
@@ -89,7 +98,8 @@ def _touched_on(moment: datetime | None) -> date | None:
 
 
 def _people(contacts: QuerySet[Contact], *, stage: bool = True) -> list[tuple]:
-    """What a user sees of each contact; a vCard has no place for the stage or the last touch."""
+    """What a user sees of each contact; a vCard has no place for the stage, the last touch,
+    the source, tier, consent or "client since"."""
     return sorted(
         (
             c.first_name,
@@ -100,10 +110,17 @@ def _people(contacts: QuerySet[Contact], *, stage: bool = True) -> list[tuple]:
             tuple(e.email for e in c.emails.all()),
             tuple(p.number for p in c.phones.all()),
             tuple(sorted(t.name for t in c.tags.all())),
-            tuple((d.kind, d.month, d.day, d.year) for d in c.dates.all()),
+            tuple(
+                sorted(
+                    (d.kind, d.month, d.day, d.year)
+                    for d in c.dates.all()
+                    if stage or d.kind == "birthday"  # a vCard has BDAY, no "client since"
+                )
+            ),
             (c.street, c.city, c.region, c.postal_code, c.country),
             _without_owner_note(c.notes),
             c.last_touched_at if stage else None,  # the moment itself, not only its day
+            (c.source, c.tier, c.marketing_consent, c.consent_at) if stage else None,
         )
         for c in contacts
     )
