@@ -48,7 +48,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--exit-when-idle",
             action="store_true",
-            help="Stop once nothing is left to send (benchmarks, cron).",
+            help="Stop once nothing is due to send now (benchmarks, cron); a 4xx retry still "
+            "waiting for its time is left to the next run, and its campaign stays sending.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
