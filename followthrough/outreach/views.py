@@ -72,6 +72,16 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "web/pages/outreach_unsubscribe.html", {**context, "done": True})
 
 
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe_preview(request: HttpRequest) -> HttpResponse:
+    """Where the unsubscribe link of a test email leads: it says what the real link does, and
+    unsubscribes nobody (the test went to the sender, not to a recipient)."""
+    if _throttled(request, "u", PUBLIC_LIMIT):
+        return _too_many()
+    return render(request, "web/pages/outreach_unsubscribe.html", {"preview": True})
+
+
 @require_GET
 def click(request: HttpRequest, token: str) -> HttpResponse:
     """302 to the link stored for this message, after recording the click; never to a URL

@@ -3,6 +3,7 @@ GET never unsubscribes, tampered tokens are 404, a click redirects only to the s
 becomes an event on the timeline with a follow-up from the click playbook. Both are rate limited,
 and a link scanner's GETs cannot use up the budget of the one-click POSTs."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -162,3 +163,22 @@ def test_it_rate_limits_clicks_apart_from_the_unsubscribe_page(sent, monkeypatch
     assert "Location" not in answers[-1]  # no redirect, not even to the stored URL
     assert Event.objects.filter(contact=sent.contact, type="email.link_clicked").count() == 1
     assert Client().get(f"/u/{unsubscribe_token(sent.pk)}").status_code == 200
+
+
+def test_the_unsubscribe_link_of_a_test_email_explains_itself_and_unsubscribes_nobody(
+    sent, smtp_server, alice
+):
+    from followthrough.outreach.services import template_test_send
+
+    template_test_send(template=sent.campaign.template, contact=sent.contact, to=alice.email)
+    [test_email] = [r.message for r in smtp_server.handler.received if r.rcpt == alice.email]
+    link = next(
+        u
+        for u in re.findall(r'href="([^"]+)"', test_email.get_body(("html",)).get_content())
+        if "/u/" in u
+    )
+    path = link.removeprefix("https://crm.spokechain.test")
+    for answer in (Client().get(path), Client(enforce_csrf_checks=True).post(path)):
+        assert answer.status_code == 200
+        assert "unsubscribes nobody" in answer.content.decode()
+    assert not unsubscribed(sent) and not Suppression.objects.exists()
