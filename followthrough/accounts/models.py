@@ -114,7 +114,12 @@ class ApiToken(models.Model):
 
     @staticmethod
     def new_raw() -> str:
-        return "ft_" + secrets.token_urlsafe(32)
+        """A new token. Its prefix (shown in lists, typed after `token --revoke`) never starts
+        with "-", which the command line would read as an option."""
+        while True:
+            raw = "ft_" + secrets.token_urlsafe(32)
+            if raw[3] != "-":
+                return raw
 
 
 class RateLimit(models.Model):

@@ -44,3 +44,10 @@ def test_revoke_says_when_no_token_matches(alice) -> None:
 def test_it_refuses_an_unknown_user(db) -> None:
     with pytest.raises(CommandError, match="No active user with the email nobody@example.com"):
         token("--email", "nobody@example.com")
+
+
+def test_every_token_prefix_can_be_typed_after_revoke() -> None:
+    from followthrough.accounts.models import ApiToken
+
+    # One token in 64 used to start with "-", which `token --revoke PREFIX` read as an option.
+    assert not [raw for raw in (ApiToken.new_raw() for _ in range(1000)) if raw[3] == "-"]
