@@ -288,19 +288,24 @@ def _birthday(reader: _Reader, person: Person, column: str, value: str) -> None:
 def _last_contacted(reader: _Reader, person: Person, column: str, value: str) -> None:
     """A date, or a CRM's date and time ("2024-03-05 14:22", "2024-03-05T14:22:00Z"). A time
     with an offset is kept as that moment (our own export writes UTC, so a round trip keeps
-    it); a date alone is noon that day in the workspace's time zone, or now if that is later
-    than now, so a touch imported this morning is never in the future."""
+    it)."""
+    person.last_contacted = _past_moment(reader, value) or person.last_contacted
+
+
+def _past_moment(reader: _Reader, value: str) -> datetime | None:
+    """The moment a cell gives: an ISO time with an offset as it is; a date alone as noon that
+    day in the workspace's time zone, or now if that is earlier, so something imported this
+    morning is never in the future. None for an empty date; ValueError for a later day."""
     moment = _moment(value)
     if moment is None:
         written = _written_day(value, reader.day_first)
         if written is None:
-            return
+            return None
         moment = datetime.combine(written, time(12), tzinfo=reader.tz)
-    day = moment.astimezone(reader.tz).date()
     # A day after today is a mistake in the sheet; later today is only the clocks disagreeing.
-    if day > reader.today:
+    if moment.astimezone(reader.tz).date() > reader.today:
         raise ValueError(f"“{value}” is in the future")
-    person.last_contacted = min(moment, reader.now)
+    return min(moment, reader.now)
 
 
 def _client_since(reader: _Reader, person: Person, column: str, value: str) -> None:
@@ -318,16 +323,8 @@ def _marketing_consent(reader: _Reader, person: Person, column: str, value: str)
 
 
 def _consent_at(reader: _Reader, person: Person, column: str, value: str) -> None:
-    """When they agreed: the evidence kept with the consent (a moment, or noon on a date)."""
-    moment = _moment(value)
-    if moment is None:
-        day = _written_day(value, reader.day_first)
-        if day is None:
-            return
-        moment = datetime.combine(day, time(12), tzinfo=reader.tz)
-    if moment.astimezone(reader.tz).date() > reader.today:
-        raise ValueError(f"“{value}” is in the future")
-    person.consent_at = min(moment, reader.now)
+    """When they agreed: the evidence kept with the consent."""
+    person.consent_at = _past_moment(reader, value) or person.consent_at
 
 
 def _choice(choices: type[TextChoices], value: str) -> str | None:
@@ -377,7 +374,7 @@ def _written_day(value: str, day_first: bool) -> date | None:
     if day is None:
         return None
     if day.year is None:
-        raise ValueError(f"“{value}”: a last contact needs its year")
+        raise ValueError(f"“{value}”: write the year too")
     try:
         return date(day.year, day.month, day.day)
     except ValueError:
