@@ -42,6 +42,21 @@ class SinkHandler:
     refusals: Counter[str] = field(default_factory=Counter)
     delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    sessions: int = 0  # SMTP conversations opened (EHLO/HELO), to see connections reused
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        with self.lock:
+            self.sessions += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_HELO(self, server: Any, session: Any, envelope: Any, hostname: str) -> str:
+        with self.lock:
+            self.sessions += 1
+        session.host_name = hostname
+        return f"250 {server.hostname}"
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any

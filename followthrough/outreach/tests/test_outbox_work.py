@@ -55,6 +55,14 @@ def test_it_sends_each_recipient_one_compliant_email(workspace, make_campaign, s
     assert campaign.status == CampaignStatus.DONE
 
 
+def test_it_sends_a_batch_over_a_few_reused_smtp_connections(workspace, make_campaign, smtp_server):
+    audience(workspace, 60)
+    campaign_start(campaign=make_campaign(), wake=False)
+    assert outbox_work(worker_id="test", batch_size=60, connections=3)
+    assert smtp_server.handler.count() == 60
+    assert 1 <= smtp_server.handler.sessions <= 3  # not one SMTP conversation per message
+
+
 def test_it_retries_a_4xx_later_and_then_delivers(workspace, make_campaign, smtp_server, settings):
     settings.OUTBOX_RETRY_SECONDS = 0.3
     audience(workspace, 3)

@@ -2,7 +2,6 @@
 real contact, test send to yourself), segments with a live count, campaigns with progress, and
 another workspace's rows answering 404."""
 
-
 from followthrough.outreach.models import Campaign, CampaignStatus, EmailTemplate
 from followthrough.outreach.tests.conftest import NEWSLETTER_HTML, audience
 
@@ -135,3 +134,39 @@ def test_it_hides_another_workspaces_outreach(
     ):
         assert charlie_client.get(url).status_code == 404, url
     assert charlie_client.post(f"/outreach/campaigns/{campaign.pk}/start/").status_code == 404
+
+
+def test_it_schedules_a_recurring_campaign_in_the_users_time_zone(
+    alice_client, workspace, newsletter, clients_segment
+):
+    from datetime import UTC, datetime
+
+    from followthrough.outreach.services import campaigns_start_due
+
+    audience(workspace, 3)
+    form = {
+        "name": "Monthly news",
+        "template": newsletter.pk,
+        "segment": clients_segment.pk,
+        "when": "recurring",
+        "send_at": "2027-01-07T09:00",  # 09:00 in New York, alice's time zone
+        "require_consent": "on",
+    }
+    refused = alice_client.post("/outreach/campaigns/new/", form)
+    assert "How many weeks between sends?" in refused.content.decode()
+    assert not Campaign.objects.exists()
+
+    assert (
+        alice_client.post("/outreach/campaigns/new/", {**form, "every_weeks": 4}).status_code == 302
+    )
+    campaign = Campaign.objects.get()
+    first = datetime(2027, 1, 7, 14, 0, tzinfo=UTC)
+    assert (campaign.status, campaign.next_run_at, campaign.every_weeks) == (
+        CampaignStatus.SCHEDULED,
+        first,
+        4,
+    )
+    assert campaigns_start_due(now=first) == 1
+    campaign.refresh_from_db()
+    assert campaign.next_run_at == datetime(2027, 2, 4, 14, 0, tzinfo=UTC)  # four weeks on
+    assert campaign.outbox.count() == 3
