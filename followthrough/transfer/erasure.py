@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import phonenumbers
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Q
@@ -28,6 +29,7 @@ from followthrough.transfer.workspace_json import model_of, workspace_lookup
 ERASED = "[erased]"
 # A name shorter than this is too common to hunt for in other people's notes ("Al Li").
 MIN_NAME_LENGTH = 6
+MIN_PHONE_DIGITS = 7
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 # Columns never rewritten: a user's own login, and the digests we are about to keep.
 NOT_SCRUBBED = frozenset({User, Suppression})
@@ -55,6 +57,27 @@ def contact_traces(contact: Contact) -> list[str]:
     return [t for t in dict.fromkeys(traces) if t]
 
 
+def phone_digits(contact: Contact) -> list[str]:
+    """Each phone's national digits ("4155550177" for +14155550177), to find it however a person
+    typed it in a note. Numbers under 7 digits are left out: too many things look like them."""
+    found = []
+    for number in contact.phones.values_list("number", flat=True):
+        try:
+            digits = str(phonenumbers.parse(number).national_number)
+        except phonenumbers.NumberParseException:
+            digits = "".join(c for c in number if c.isdigit())
+        if len(digits) >= MIN_PHONE_DIGITS:
+            found.append(digits)
+    return found
+
+
+def _phone_shape(digits: str) -> str:
+    """A pattern for a number as typed: "(415) 555-0177", "415.555.0177", "+1 415 555 0177"
+    (up to three other characters between any two digits, and no digit right before or after,
+    so a longer number that contains it is left alone)."""
+    return r"(?<!\d)" + r"\D{0,3}".join(digits) + r"(?!\d)"
+
+
 @transaction.atomic
 def contact_erase(*, contact: Contact, by: User) -> ErasureReport:
     """Erase the contact and every trace of them in the workspace. `by` must be an owner or an
@@ -62,7 +85,7 @@ def contact_erase(*, contact: Contact, by: User) -> ErasureReport:
     if by.workspace_id != contact.workspace_id or not by.is_admin:
         raise PermissionError("Only the workspace's owner or an admin can erase a person.")
     workspace = contact.workspace
-    traces = contact_traces(contact)
+    traces, phones = contact_traces(contact), phone_digits(contact)
     report = ErasureReport(suppressed=_suppress(workspace, contact))
     _delete_protected(contact, report)
     _, deleted = contact.delete()
@@ -70,7 +93,7 @@ def contact_erase(*, contact: Contact, by: User) -> ErasureReport:
     # Uploaded files are kept as bytes, which the text scan below cannot read: the importer
     # forgets the files and rejected rows that mention the person.
     report.scrubbed["transfer.ImportJob"] = import_traces_erase(workspace=workspace, needles=traces)
-    _scrub(workspace, traces, report)
+    _scrub(workspace, traces, phones, report)
     return report
 
 
@@ -124,10 +147,24 @@ def _needles(traces: list[str]) -> list[str]:
     return list(dict.fromkeys([*traces, *escaped]))
 
 
-def _scrub(workspace: Workspace, traces: list[str], report: ErasureReport) -> None:
+def _scrub(
+    workspace: Workspace, traces: list[str], phones: list[str], report: ErasureReport
+) -> None:
+    """Rewrite every row that holds a trace or one of the phones as typed. The database finds
+    the rows by plain substrings (for a phone, its last four digits, which people rarely split);
+    Python then replaces what really matches."""
     if not traces:
         return
-    needles = _needles(traces)
+    needles = _needles(traces) + [digits[-4:] for digits in phones]
+    pattern = re.compile(
+        "|".join(
+            [
+                *(re.escape(t) for t in sorted(traces, key=len, reverse=True)),
+                *(_phone_shape(digits) for digits in phones),
+            ]
+        ),
+        re.IGNORECASE,
+    )
     for model in _scrubbed_models():
         columns = _free_text_columns(model)
         if not columns:
@@ -139,9 +176,10 @@ def _scrub(workspace: Workspace, traces: list[str], report: ErasureReport) -> No
         rows = _in_workspace(model, workspace).filter(matching)
         if model is RateLimit:
             # A counter keyed by the address is worth nothing once the person is gone.
-            count, _ = rows.delete()
+            named = [r.pk for r in rows.iterator() if _replace(r.key, pattern) != r.key]
+            count, _ = model._base_manager.filter(pk__in=named).delete()
         else:
-            count = sum(_rewrite(row, columns, traces) for row in rows.iterator())
+            count = sum(_rewrite(row, columns, pattern) for row in rows.iterator())
         if count:
             report.scrubbed[model._meta.label] = count
 
@@ -155,10 +193,9 @@ def _in_workspace(model: type[models.Model], workspace: Workspace) -> "models.Qu
     return manager.filter(**{lookup: workspace}) if lookup else manager.all()
 
 
-def _rewrite(row: models.Model, columns: list["models.Field[Any, Any]"], traces: list[str]) -> int:
-    pattern = re.compile(
-        "|".join(re.escape(t) for t in sorted(traces, key=len, reverse=True)), re.IGNORECASE
-    )
+def _rewrite(
+    row: models.Model, columns: list["models.Field[Any, Any]"], pattern: re.Pattern[str]
+) -> int:
     changed = []
     for column in columns:
         before = getattr(row, column.attname)
