@@ -60,8 +60,8 @@ class InboundHandler:
             log.exception("Could not log an inbound message")
             # 451: the sender keeps the message and tries again later; nothing is lost.
             return "451 4.3.0 Could not store the message; try again later"
-        # Mail from someone who is not a contact is accepted and dropped: bouncing it would
-        # tell a spammer which addresses exist, and the forwarding user still has their copy.
+        # Mail from someone who is not a contact yet is accepted too (they become a lead, with
+        # their message logged): never bounced, which would tell a spammer which addresses exist.
         log.info("Inbound message from %s: %s", envelope.mail_from, status)
         return "250 Message accepted"
 
