@@ -95,11 +95,11 @@ def test_the_newsletter_journey_from_the_demo(
         has_text=f"{preview_name}, the winter ride calendar is out"
     ).wait_for()
 
-    # Send it; at 3 messages a second the page shows the count climbing, then Done.
+    # Send it; at 2 messages a second the page shows the count climbing, then Done.
     _send_campaign(page, base, "Winter rides")
     audience = _count(page, "audience")
     assert audience == riders
-    with worker("journey", tmp_path, smtp_server, rate=3.0, batch_size=1, base_url=base):
+    with worker("journey", tmp_path, smtp_server, rate=2.0, batch_size=1, base_url=base):
         page.wait_for_function(
             "() => { const n = +document.querySelector('[data-count=sent]').innerText;"
             f" return n > 0 && n < {audience}; }}",
